@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Write the student edition of the chapter notebooks: the same notebooks without solutions.
+
+    python3 tools/student_edition.py [OUT_DIR]      # default: _build/student
+
+What is removed:
+- every ```{solution} ...``` directive (math solutions) from markdown cells; a cell left empty goes;
+- everything from a ```{solution-start} ...``` cell to the matching ```{solution-end}``` cell
+  (coding solutions: the reference code and its checker call).
+Everything else stays, including each exercise, its stub cell and the stub's "not attempted" output,
+so students see where to write and how to check. Nothing is committed: the edition is generated from
+the one source of truth, the notebooks in book/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A MyST directive block: an opening fence of 3+ backticks or colons, {solution}, up to the same fence.
+SOLUTION_BLOCK = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{solution\}[^\n]*\n.*?^(?P=fence)[ \t]*$\n?", re.M | re.S
+)
+START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}", re.M)
+END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def strip_solutions(nb: dict) -> dict:
+    """Return a copy of notebook ``nb`` (nbformat 4 JSON) without its solutions."""
+    cells, inside = [], False
+    for cell in nb["cells"]:
+        text = _source(cell)
+        is_md = cell["cell_type"] == "markdown"
+        if is_md and START.search(text):
+            if inside:
+                raise ValueError("a {solution-start} opens before the previous one was closed")
+            inside = True
+            if END.search(text):  # start and end in one cell
+                inside = False
+            continue
+        if inside:
+            if is_md and END.search(text):
+                inside = False
+            continue
+        if is_md and "{solution}" in text:
+            text = SOLUTION_BLOCK.sub("", text).strip("\n")
+            if not text.strip():
+                continue
+            cell = {**cell, "source": text}
+        cells.append(cell)
+    if inside:
+        raise ValueError("a {solution-start} has no matching {solution-end}")
+    out = {**nb, "cells": cells}
+    return out
+
+
+def main(out_dir: str | None = None) -> list[Path]:
+    out = Path(out_dir) if out_dir else ROOT / "_build" / "student"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        target = out / path.name
+        target.write_text(json.dumps(strip_solutions(nb), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(target)
+    print(f"student edition: {len(written)} notebooks without solutions in {out}")
+    return written
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else None)
