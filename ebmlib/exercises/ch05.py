@@ -1,0 +1,98 @@
+"""Checkers for the coding exercises of chapter 5 (loss functionals).
+
+Each checker calls the student's function on several small cases and compares the result with a
+NumPy float64 reference written here (independent of ``ebmlib.losses``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ._common import CORRECT, Verdict, checker, incorrect
+
+__all__ = ["check_hinge_loss", "check_log_loss"]
+
+
+def _ref_hinge(f_pos: np.ndarray, f_neg: np.ndarray, margin: float) -> float:
+    return float(np.mean(np.maximum(0.0, margin - (f_neg - f_pos))))
+
+
+def _ref_log_loss(f_pos: np.ndarray, f_neg: np.ndarray) -> float:
+    # log(1 + sum_m exp(f_pos - f_neg_m)), per sample, by a shifted log-sum-exp
+    gaps = np.concatenate([np.zeros((len(f_pos), 1)), f_pos[:, None] - f_neg], axis=1)
+    top = gaps.max(axis=1, keepdims=True)
+    return float(np.mean(top[:, 0] + np.log(np.exp(gaps - top).sum(axis=1))))
+
+
+def _as_float(value) -> float | Verdict:
+    """The student's output as a float, or an ``incorrect`` verdict saying why it is not one."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            return incorrect(f"the loss should be a scalar (one number), got shape {tuple(value.shape)}")
+        value = value.detach().double().item()
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return incorrect(f"the loss should be a number or a scalar tensor, got {type(value).__name__}")
+    if not np.isfinite(value):
+        return incorrect("the loss is NaN or infinite")
+    return value
+
+
+def _cases(seed: int, negatives: int | None):
+    """Small random cases (float64) plus hand-picked ones; negatives=None gives f_neg of shape (B,)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for b in (1, 4, 7):
+        shape = (b,) if negatives is None else (b, negatives)
+        cases.append((rng.normal(size=b) * 2, rng.normal(size=shape) * 2))
+    return cases
+
+
+@checker
+def check_hinge_loss(hinge_loss) -> Verdict:
+    """Check ``hinge_loss(f_pos, f_neg, margin)``: mean over the batch of max(0, m - (F_neg - F_pos)).
+
+    ``f_pos`` and ``f_neg`` are float64 tensors of shape (B,); ``margin`` is a float.
+    """
+    cases = [(f_pos, f_neg, m) for f_pos, f_neg in _cases(0, None) for m in (0.0, 1.0, 2.5)]
+    # a negative far above the positive: the hinge is inactive and the loss is exactly 0
+    cases.append((np.array([0.0, 1.0]), np.array([5.0, 7.0]), 1.0))
+    for f_pos, f_neg, m in cases:
+        got = _as_float(hinge_loss(torch.tensor(f_pos), torch.tensor(f_neg), m))
+        if isinstance(got, Verdict):
+            return got
+        want = _ref_hinge(f_pos, f_neg, m)
+        if not np.isclose(got, want, rtol=1e-6, atol=1e-9):
+            if np.isclose(got, want * len(f_pos), rtol=1e-6, atol=1e-9) and len(f_pos) > 1:
+                return incorrect("the loss looks summed over the batch; take the mean")
+            if np.isclose(got, _ref_hinge(f_neg, f_pos, m), rtol=1e-6, atol=1e-9):
+                return incorrect("the roles of f_pos and f_neg look swapped")
+            return incorrect(f"wrong value for a batch of {len(f_pos)} with margin {m}")
+    return CORRECT
+
+
+@checker
+def check_log_loss(log_loss) -> Verdict:
+    """Check ``log_loss(f_pos, f_neg)`` with M negatives per sample.
+
+    ``f_pos``: float64 tensor (B,), ``f_neg``: float64 tensor (B, M); the expected value is the
+    batch mean of log(1 + sum_m exp(F_pos - F_neg_m)), and it must not overflow for large gaps.
+    """
+    cases = [c for m in (1, 3) for c in _cases(1, m)]
+    cases.append((np.array([800.0]), np.array([[0.0, 1.0]])))  # large gap: naive exp overflows
+    for f_pos, f_neg in cases:
+        got = _as_float(log_loss(torch.tensor(f_pos), torch.tensor(f_neg)))
+        if isinstance(got, Verdict):
+            if f_pos[0] == 800.0:
+                return incorrect("the loss overflows when F_pos - F_neg is large; use logsumexp")
+            return got
+        want = _ref_log_loss(f_pos, f_neg)
+        if not np.isclose(got, want, rtol=1e-6, atol=1e-9):
+            mean_over_negs = float(np.mean(np.log1p(np.exp(np.clip(f_pos[:, None] - f_neg, None, 700)))))
+            if f_neg.shape[1] > 1 and np.isclose(got, mean_over_negs, rtol=1e-6, atol=1e-9):
+                return incorrect("the negatives should compete in one log(1 + sum exp(...)), "
+                                 "not be averaged one by one")
+            return incorrect(f"wrong value for a batch of {f_neg.shape[0]} with {f_neg.shape[1]} negatives")
+    return CORRECT

@@ -1,0 +1,100 @@
+"""Tests for ebmlib.samplers.langevin: exact stationary moments on a Gaussian, determinism, errors."""
+
+import numpy as np
+import pytest
+import torch
+
+from ebmlib.samplers import langevin
+
+D = torch.float64
+MU = torch.tensor([1.0, -0.5], dtype=D)
+P = torch.tensor([[2.0, 0.6], [0.6, 1.0]], dtype=D)  # precision matrix
+
+
+def gauss_energy(y):
+    d = y - MU
+    return 0.5 * ((d @ P) * d).sum(-1)
+
+
+def test_stationary_mean_and_covariance_match_the_closed_form():
+    # For E = (y - mu)^T P (y - mu) / 2 the Langevin update is linear:
+    # y' - mu = (I - eps P)(y - mu) + sqrt(2 eps) xi, whose stationary law is Gaussian with mean mu
+    # and covariance C solving C = A C A + 2 eps I, A = I - eps P, i.e. C = (P (I - eps P / 2))^-1
+    # (exact for every eps, no small-step approximation).
+    eps = 0.1
+    c_exact = np.linalg.inv(P.numpy() @ (np.eye(2) - eps * P.numpy() / 2))
+    gen = torch.Generator().manual_seed(0)
+    y0 = torch.zeros(4000, 2, dtype=D)
+    traj = langevin(gauss_energy, y0, steps=300, step_size=eps, generator=gen, return_trajectory=True)
+    # burn-in 100 steps (contraction |1 - eps*lambda_min|^100 < 1e-3), then every 20th state
+    samples = traj[100::20].reshape(-1, 2).numpy()  # (10 * 4000, 2), nearly independent
+    n = samples.shape[0]
+    mean, cov = samples.mean(0), np.cov(samples.T)
+    # 6 standard errors (se of a mean: sqrt(var / n); of a covariance entry: about sqrt(2/n) * var);
+    # the generator is seeded, so this also cannot flake between runs
+    se_mean = np.sqrt(np.diag(c_exact) / n)
+    assert np.all(np.abs(mean - MU.numpy()) < 6 * se_mean)
+    se_cov = np.sqrt(2.0 / n) * np.sqrt(np.outer(np.diag(c_exact), np.diag(c_exact)))
+    assert np.all(np.abs(cov - c_exact) < 6 * se_cov)
+    # the discrete-time bias (c_exact vs the target P^-1) is larger than this tolerance, so the test
+    # really checks the update rule, step size included
+    assert np.abs(c_exact - np.linalg.inv(P.numpy())).max() > 6 * se_cov.max()
+
+
+def test_zero_noise_is_gradient_descent_to_the_minimum():
+    y = langevin(gauss_energy, torch.zeros(3, 2, dtype=D), steps=500, step_size=0.1, noise_scale=0.0)
+    assert torch.allclose(y, MU.expand(3, 2), atol=1e-10)
+
+
+def test_one_step_by_hand():
+    # E = |y|^2 / 2, grad = y: y1 = y0 - eps y0 + sqrt(2 eps) xi, xi from the same generator
+    y0 = torch.tensor([[1.0, 2.0]], dtype=D)
+    y1 = langevin(lambda y: 0.5 * (y ** 2).sum(-1), y0, steps=1, step_size=0.02,
+                  generator=torch.Generator().manual_seed(3))
+    xi = torch.randn((1, 2), generator=torch.Generator().manual_seed(3), dtype=D)
+    assert torch.allclose(y1, 0.98 * y0 + 0.2 * xi)
+
+
+def test_trajectory_shape_determinism_and_inputs_untouched():
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    net.eval()
+    energy = lambda y: net(y).squeeze(-1) + 0.5 * (y ** 2).sum(-1)
+    y0 = torch.randn(5, 2)
+    y0_copy = y0.clone()
+    a = langevin(energy, y0, steps=7, step_size=0.01, generator=torch.Generator().manual_seed(1),
+                 return_trajectory=True)
+    b = langevin(energy, y0, steps=7, step_size=0.01, generator=torch.Generator().manual_seed(1),
+                 return_trajectory=True)
+    assert a.shape == (8, 5, 2) and torch.equal(a, b) and torch.equal(a[0], y0)
+    assert not a.requires_grad
+    assert torch.equal(y0, y0_copy)
+    assert all(p.grad is None and p.requires_grad for p in net.parameters()) and not net.training
+    c = langevin(energy, y0, steps=7, step_size=0.01, generator=torch.Generator().manual_seed(2))
+    assert not torch.equal(c, a[-1])
+
+
+def test_works_under_no_grad_and_with_zero_steps():
+    with torch.no_grad():
+        y = langevin(gauss_energy, torch.zeros(2, 2, dtype=D), steps=3, step_size=0.1)
+    assert y.shape == (2, 2)
+    y0 = torch.ones(2, 2, dtype=D)
+    assert torch.equal(langevin(gauss_energy, y0, steps=0, step_size=0.1), y0)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"steps": -1, "step_size": 0.1}, {"steps": 2.5, "step_size": 0.1},
+    {"steps": 3, "step_size": 0.0}, {"steps": 3, "step_size": float("nan")},
+    {"steps": 3, "step_size": 0.1, "noise_scale": -1.0},
+])
+def test_bad_settings_raise(kwargs):
+    with pytest.raises(ValueError):
+        langevin(gauss_energy, torch.zeros(2, 2, dtype=D), **kwargs)
+
+
+def test_bad_energy_and_divergence_raise():
+    with pytest.raises(ValueError, match="shape"):
+        langevin(lambda y: y, torch.zeros(2, 2), steps=2, step_size=0.1)  # (B, D), not (B,)
+    with pytest.raises(ValueError, match="smaller step_size"):
+        langevin(lambda y: (y ** 4).sum(-1), torch.full((2, 2), 3.0), steps=50, step_size=1.0)
+    with pytest.raises(ValueError):
+        langevin(gauss_energy, torch.zeros(2), steps=2, step_size=0.1)  # y0 must be (B, D)
