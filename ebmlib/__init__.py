@@ -4,6 +4,11 @@ Importing ebmlib has no side effects: it neither seeds nor prints. Call ``ebmlib
 """
 
 from .utils import get_device, make_generator, set_seed
+from .energies import (parabola, parabola_grad, quadratic, quadratic_grad, tilted_double_well,
+                       tilted_double_well_critical_points, tilted_double_well_grad)
+from .inference import (MultiStartResult, chain_energy, gradient_inference, min_sum_chain,
+                        multi_start_inference)
+from . import plotting, widgets  # figures and ipywidgets, organised by chapter
 
 from . import losses  # loss functionals (chapter 5)
 from .training import train  # the training loop every chapter uses
@@ -12,6 +17,12 @@ from .samplers import langevin  # Langevin dynamics (chapter 6)
 __version__ = "0.1.0"
 
 __all__ = ["set_seed", "get_device", "make_generator", "__version__"]
+
+# chapter 1: energies and inference
+__all__ += ["parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_double_well",
+            "tilted_double_well_grad", "tilted_double_well_critical_points", "gradient_inference",
+            "multi_start_inference", "MultiStartResult", "min_sum_chain", "chain_energy",
+            "plotting", "widgets"]
 
 # chapters 5-6: loss functionals, the shared training loop, Langevin sampling
 __all__ += ["losses", "train", "langevin"]
