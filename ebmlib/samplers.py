@@ -73,11 +73,12 @@ def langevin(
             e = energy(y_var)
             if step == 0:
                 _check_energy_output(e, y.shape[0])
-            (grad,) = torch.autograd.grad(e.sum(), y_var)
+            (grad,) = torch.autograd.grad(e, y_var, grad_outputs=torch.ones_like(e))  # (B, D)
             with torch.no_grad():
-                y = y - eps * grad  # a new tensor: the caller's y0 and stored states are untouched
+                y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
                 if noise > 0:
-                    y += noise * torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device)
+                    y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device),
+                           alpha=noise)
             if traj is not None:
                 traj.append(y)
     out = torch.stack(traj) if traj is not None else y  # (steps + 1, B, D) or (B, D)
