@@ -1,0 +1,314 @@
+"""Latent-variable energies E(y, z) = ||y - g(z)||^2 and inference over the latent z.
+
+A decoder g maps a latent z to a point g(z); sweeping z over its set traces a manifold of
+predictions (for the ellipse, g(z) = [w1 cos z, w2 sin z]). Inference finds
+z_check = argmin_z E(y, z) and the zero-temperature free energy F_inf(y) = min_z E(y, z), by
+exhaustive search over a grid of z, gradient descent or L-BFGS. See chapter 2.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .free_energy import free_energy
+from .utils import _check_nonneg_int, _check_positive, _check_tensor
+
+__all__ = ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
+           "latent_free_energy", "free_energy_on_grid", "local_minima", "INFERENCE_METHODS"]
+
+INFERENCE_METHODS = ("grid", "gd", "lbfgs")
+
+Decoder = Callable[[torch.Tensor], torch.Tensor]
+
+
+class EllipseDecoder(nn.Module):
+    """The practicum's decoder: a latent angle z to a point on an axis-aligned ellipse.
+
+    g(z) = [w1 cos z, w2 sin z], with learnable half-axes w = (w1, w2).
+
+    Args:
+        w: initial half-axes (w1, w2); (2, 1.5) is the true ellipse of the data at x = 0.
+        dtype: dtype of the parameter (default: torch's default dtype).
+
+    See chapter 2.
+    """
+
+    def __init__(self, w: Sequence[float] = (2.0, 1.5), *, dtype: torch.dtype | None = None) -> None:
+        super().__init__()
+        w_t = torch.as_tensor(w, dtype=dtype if dtype is not None else torch.get_default_dtype())
+        if w_t.shape != (2,) or not bool(torch.isfinite(w_t).all()):
+            raise ValueError(f"w must be two finite numbers (w1, w2), got {w!r}")
+        self.w = nn.Parameter(w_t.clone())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Map latents z of shape (...,) to points g(z) of shape (..., 2)."""
+        return torch.stack([self.w[0] * torch.cos(z), self.w[1] * torch.sin(z)], dim=-1)
+
+    def extra_repr(self) -> str:
+        return "w=(" + ", ".join(f"{v:.4g}" for v in self.w.detach().tolist()) + ")"
+
+
+def latent_grid(n: int = 48, *, dtype: torch.dtype | None = None,
+                device: torch.device | str | None = None) -> torch.Tensor:
+    """Evenly spaced latent angles over one turn, the practicum's exhaustive-search grid.
+
+    z_k = 2 pi k / n, k = 0, ..., n - 1 (n = 48: 0, pi/24, ..., 47 pi/24).
+
+    Args:
+        n: number of grid points, >= 1.
+        dtype, device: of the result (default: torch's default dtype, CPU).
+
+    Returns:
+        z_grid, shape (n,).
+
+    See chapter 2.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    return torch.arange(n, dtype=dtype or torch.get_default_dtype(), device=device) * (2 * math.pi / n)
+
+
+def _check_y(y) -> torch.Tensor:
+    return _check_tensor(y, "y", ndim=2)
+
+
+def _decode(decoder: Decoder, z: torch.Tensor, d: int) -> torch.Tensor:
+    """Run the decoder on latents z of shape (M,) and check that it returns (M, d)."""
+    if not callable(decoder):
+        raise ValueError(f"decoder must be callable (z of shape (M,) -> (M, D)), got {type(decoder).__name__}")
+    g = decoder(z)
+    if not isinstance(g, torch.Tensor) or tuple(g.shape) != (z.shape[0], d):
+        got = tuple(g.shape) if isinstance(g, torch.Tensor) else type(g).__name__
+        raise ValueError(f"decoder must map z of shape ({z.shape[0]},) to ({z.shape[0]}, {d}) "
+                         f"(the dimension of y), got {got}")
+    return g
+
+
+def latent_energy(y: torch.Tensor, z: torch.Tensor, decoder: Decoder) -> torch.Tensor:
+    """Energy of each sample with its own latent: E(y_i, z_i) = ||y_i - g(z_i)||^2.
+
+    Args:
+        y: observations, (B, D).
+        z: one latent per sample, (B,).
+        decoder: g, maps (M,) latents to (M, D) points.
+
+    Returns:
+        E, shape (B,).
+
+    See chapter 2.
+    """
+    _check_y(y)
+    _check_tensor(z, "z", ndim=1)
+    if z.shape[0] != y.shape[0]:
+        raise ValueError(f"z must have one latent per sample, shape ({y.shape[0]},), got {tuple(z.shape)}")
+    return ((y - _decode(decoder, z, y.shape[1])) ** 2).sum(-1)
+
+
+def latent_energy_table(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor | None = None) -> torch.Tensor:
+    """Energy of every sample at every latent of a grid: E[i, k] = ||y_i - g(z_k)||^2.
+
+    Args:
+        y: observations, (B, D).
+        decoder: g, maps (N_z,) latents to (N_z, D) points.
+        z_grid: latents to try, (N_z,) (default: ``latent_grid(48)``).
+
+    Returns:
+        The energy table, (B, N_z); differentiable in y and in the decoder's parameters.
+
+    See chapter 2.
+    """
+    _check_y(y)
+    z_grid = latent_grid(48, dtype=y.dtype, device=y.device) if z_grid is None else z_grid
+    _check_tensor(z_grid, "z_grid", ndim=1)
+    g = _decode(decoder, z_grid, y.shape[1])  # (N_z, D)
+    return ((y[:, None, :] - g[None, :, :]) ** 2).sum(-1)  # (B, N_z)
+
+
+def latent_free_energy(y: torch.Tensor, decoder: Decoder, *, beta: float | torch.Tensor = math.inf,
+                       z_grid: torch.Tensor | None = None) -> torch.Tensor:
+    """Free energy of each sample, the latent marginalised on a grid: a soft minimum over z.
+
+    F_beta(y) = -(1/beta) log( (1/N_z) sum_k exp(-beta ||y - g(z_k)||^2) );  F_inf(y) = min_k E(y, z_k).
+
+    Args:
+        y: observations, (B, D).
+        decoder: g, maps (N_z,) latents to (N_z, D) points.
+        beta: inverse temperature > 0, ``math.inf`` (default, the minimum) or a tensor of betas as
+            in :func:`ebmlib.free_energy` (e.g. shape (K, 1) gives a (K, B) result).
+        z_grid: latents to marginalise over, (N_z,) (default: ``latent_grid(48)``).
+
+    Returns:
+        F_beta, shape (B,) (or stacked over betas); differentiable in y and the decoder.
+
+    See chapters 2 and 3.
+    """
+    return free_energy(latent_energy_table(y, decoder, z_grid), beta, dim=-1)
+
+
+def _check_method(method) -> str:
+    if method not in INFERENCE_METHODS:
+        raise ValueError(f"method must be one of {', '.join(repr(m) for m in INFERENCE_METHODS)}, got {method!r}")
+    return method
+
+
+def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_grid: torch.Tensor | None = None,
+                 z0: float | torch.Tensor | None = None, steps: int = 100, lr: float | None = None,
+                 return_trajectory: bool = False, progress: bool = False):
+    """Find the best latent of each sample, z_check = argmin_z E(y, z), and F_inf = E(y, z_check).
+
+    ``"grid"``: exhaustive search over ``z_grid``; ``"gd"``: gradient descent
+    z <- z - lr * dE/dz from ``z0``; ``"lbfgs"``: ``torch.optim.LBFGS`` (strong Wolfe line search)
+    from ``z0``, one iteration per step. The descents find a local minimum near the start; for
+    the periodic ellipse decoder their z is not wrapped (``torch.remainder(z, 2 * math.pi)`` does).
+    The decoder's parameters and their ``requires_grad`` flags are left untouched; F_inf is
+    recomputed at the detached z_check, so it is differentiable in y and the decoder (at a
+    minimum, dF_inf/dy = dE/dy at z_check).
+
+    Args:
+        y: observations, (B, D).
+        decoder: g, maps (M,) latents to (M, D) points.
+        method: ``"grid"``, ``"gd"`` or ``"lbfgs"``.
+        z_grid: latents for ``"grid"``, (N_z,) (default ``latent_grid(48)``).
+        z0: start of ``"gd"``/``"lbfgs"``: a number or a tensor (B,) (default 0).
+        steps: iterations of ``"gd"``/``"lbfgs"``, >= 0.
+        lr: step size > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``).
+        return_trajectory: also return the iterates, (steps + 1, B) (``"gd"``/``"lbfgs"`` only).
+        progress: show a tqdm progress bar over the steps.
+
+    Returns:
+        ``(z_check (B,), F_inf (B,))``, plus ``trajectory (steps + 1, B)`` if ``return_trajectory``.
+
+    See chapter 2.
+    """
+    _check_y(y)
+    _check_method(method)
+    steps = _check_nonneg_int(steps, "steps")
+    if method == "grid":
+        if return_trajectory:
+            raise ValueError("return_trajectory needs method 'gd' or 'lbfgs' (a grid search has no iterates)")
+        z_grid = latent_grid(48, dtype=y.dtype, device=y.device) if z_grid is None else z_grid
+        table = latent_energy_table(y, decoder, z_grid)  # (B, N_z)
+        f_inf, idx = table.min(dim=-1)
+        return z_grid[idx].detach(), f_inf
+    if lr is None:
+        lr = 0.1 if method == "gd" else 1.0
+    lr = _check_positive(lr, "lr")
+    b = y.shape[0]
+    if z0 is None:
+        z = torch.zeros(b, dtype=y.dtype, device=y.device)
+    elif isinstance(z0, torch.Tensor):
+        _check_tensor(z0, "z0", ndim=(0, 1))
+        if z0.dim() == 1 and z0.shape[0] not in (1, b):
+            raise ValueError(f"z0 must be a number or a tensor of shape ({b},), got shape {tuple(z0.shape)}")
+        z = z0.detach().to(dtype=y.dtype, device=y.device).expand(b).clone()  # (B,)
+    else:
+        z = torch.full((b,), float(_check_finite_number(z0, "z0")), dtype=y.dtype, device=y.device)
+    y_d = y.detach()
+
+    def energy_and_grad(zz: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if not bool(torch.isfinite(zz).all()):
+            raise ValueError(f"{method} diverged (non-finite z); try a smaller lr")
+        with torch.enable_grad():
+            zz = zz.detach().requires_grad_(True)
+            e = latent_energy(y_d, zz, decoder)  # (B,)
+            (g,) = torch.autograd.grad(e.sum(), zz)  # samples are independent: grad of the sum
+        return e.detach(), g
+
+    traj = [z.clone()]
+    if method == "gd":
+        for _ in tqdm(range(steps), disable=not progress, desc="gradient descent on z"):
+            _, g = energy_and_grad(z)
+            z = z - lr * g
+            traj.append(z.clone())
+    else:
+        z_param = z.clone().requires_grad_(True)
+        opt = torch.optim.LBFGS([z_param], lr=lr, max_iter=1, max_eval=25, line_search_fn="strong_wolfe",
+                                tolerance_grad=1e-12, tolerance_change=1e-15)
+
+        def closure() -> torch.Tensor:
+            e, g = energy_and_grad(z_param)
+            z_param.grad = g
+            return e.sum()
+
+        for _ in tqdm(range(steps), disable=not progress, desc="L-BFGS on z"):
+            opt.step(closure)
+            traj.append(z_param.detach().clone())
+        z = z_param.detach()
+    z_check = z.detach()
+    if not bool(torch.isfinite(z_check).all()):
+        raise ValueError(f"{method} diverged (non-finite z); try a smaller lr")
+    f_inf = latent_energy(y, z_check, decoder)
+    if not bool(torch.isfinite(f_inf).all()):
+        raise ValueError(f"{method} diverged (non-finite energy); try a smaller lr")
+    if return_trajectory:
+        return z_check, f_inf, torch.stack(traj)  # (steps + 1, B)
+    return z_check, f_inf
+
+
+def _check_finite_number(v, name: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+        raise ValueError(f"{name} must be a finite number or a tensor, got {v!r}")
+    return float(v)
+
+
+def free_energy_on_grid(decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *,
+                        beta: float = math.inf,
+                        z_grid: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Free energy F_beta(y) and its gradient in y on a rectangular grid of 2-D points y.
+
+    F[i, j] = F_beta((y1[j], y2[i])),  grad[i, j] = dF_beta/dy at that point (autograd), so rows
+    follow y2 and columns y1, as ``plt.pcolormesh(y1, y2, F)`` and ``plt.quiver`` expect.
+
+    Args:
+        decoder: g, maps (N_z,) latents to (N_z, 2) points.
+        y1: grid values of the first coordinate, (n1,).
+        y2: grid values of the second coordinate, (n2,).
+        beta: inverse temperature > 0 or ``math.inf`` (default: F_inf, the minimum over z).
+        z_grid: latents, (N_z,) (default: ``latent_grid(48)``).
+
+    Returns:
+        ``(F (n2, n1), grad (n2, n1, 2))``, both detached.
+
+    See chapter 2 (F_inf heat map) and chapter 3 (F_beta).
+    """
+    _check_tensor(y1, "y1", ndim=1)
+    _check_tensor(y2, "y2", ndim=1)
+    Y2, Y1 = torch.meshgrid(y2, y1, indexing="ij")  # (n2, n1) each
+    with torch.enable_grad():
+        y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1).detach().requires_grad_(True)  # (n2*n1, 2)
+        F = latent_free_energy(y, decoder, beta=beta, z_grid=z_grid)  # (n2*n1,)
+        (grad,) = torch.autograd.grad(F.sum(), y)
+    n2, n1 = Y1.shape
+    return F.detach().reshape(n2, n1), grad.reshape(n2, n1, 2)
+
+
+def local_minima(table: torch.Tensor, *, periodic: bool = True) -> torch.Tensor:
+    """Mark the strict local minima of each row of an energy table over a latent grid.
+
+    E[i, k] is a local minimum when E[i, k] < E[i, k - 1] and E[i, k] < E[i, k + 1] (indices
+    modulo N_z when ``periodic``, for an angle; otherwise the two ends compare with one neighbour).
+
+    Args:
+        table: energies, (B, N_z) with N_z >= 3.
+        periodic: whether the latent grid wraps around (True for angles).
+
+    Returns:
+        A boolean mask, (B, N_z); ``mask.sum(-1)`` counts the wells of each sample.
+
+    See chapter 2.
+    """
+    _check_tensor(table, "table", ndim=2)
+    if table.shape[1] < 3:
+        raise ValueError(f"table needs at least 3 latent values per row, got shape {tuple(table.shape)}")
+    left = torch.roll(table, 1, dims=1)  # E[i, k-1]
+    right = torch.roll(table, -1, dims=1)  # E[i, k+1]
+    if not periodic:
+        inf = torch.full_like(table[:, :1], math.inf)
+        left = torch.cat([inf, table[:, :-1]], dim=1)
+        right = torch.cat([table[:, 1:], inf], dim=1)
+    return (table < left) & (table < right)
