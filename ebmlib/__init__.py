@@ -9,6 +9,10 @@ from .energies import (parabola, parabola_grad, quadratic, quadratic_grad, tilte
 from .inference import (MultiStartResult, chain_energy, gradient_inference, min_sum_chain,
                         multi_start_inference)
 from . import plotting, widgets  # figures and ipywidgets, organised by chapter
+from .free_energy import free_energy, gibbs_on_grid
+from . import datasets  # ellipse and horn data (chapters 2 and 4)
+from .latent import (INFERENCE_METHODS, EllipseDecoder, free_energy_on_grid, infer_latent, latent_energy,
+                     latent_energy_table, latent_free_energy, latent_grid, local_minima)
 
 from . import losses  # loss functionals (chapter 5)
 from .training import train  # the training loop every chapter uses
@@ -16,7 +20,7 @@ from .samplers import langevin  # Langevin dynamics (chapter 6)
 
 __version__ = "0.1.0"
 
-__all__ = ["set_seed", "get_device", "make_generator", "__version__"]
+__all__ = ["set_seed", "get_device", "make_generator", "free_energy", "gibbs_on_grid", "datasets", "__version__"]
 
 # chapter 1: energies and inference
 __all__ += ["parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_double_well",
@@ -26,3 +30,7 @@ __all__ += ["parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_
 
 # chapters 5-6: loss functionals, the shared training loop, Langevin sampling
 __all__ += ["losses", "train", "langevin"]
+
+# chapters 2 and 3: latent-variable EBMs and free energy
+__all__ += ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "latent_free_energy",
+            "infer_latent", "INFERENCE_METHODS", "free_energy_on_grid", "local_minima"]
