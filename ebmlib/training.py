@@ -126,7 +126,8 @@ def train(
         elif batch_size is None or batch_size >= n:
             batches = [tensors]
         else:  # a fresh permutation each epoch, cut into mini-batches
-            perm = torch.randperm(n, generator=generator).to(tensors[0].device)
+            gen_device = generator.device if generator is not None else "cpu"
+            perm = torch.randperm(n, generator=generator, device=gen_device).to(tensors[0].device)
             batches = [tuple(t[idx] for t in tensors) for idx in perm.split(batch_size)]
 
         total = 0.0
