@@ -1,0 +1,222 @@
+"""The built book works in a real browser, offline.
+
+For every HTML page of _build/html, opened in headless Chromium from a loopback server:
+- no console error, no uncaught exception, no failed request or HTTP error, and no request that
+  leaves 127.0.0.1 (such requests are blocked and reported);
+- every image has loaded (naturalWidth > 0);
+- MathJax has typeset every equation (each `.math` element holds an mjx-container, no TeX error);
+- each sphinx-exercise solution dropdown is closed, and opens when its title is clicked;
+- each ipywidgets view is rendered from the state saved in the notebook (a `.jupyter-widgets` element
+  whose readout shows the saved value), or, when no state was saved, is followed by a static figure;
+- on a chapter (notebook) page, the Colab launch link is the one _config.yml implies;
+and a full-page screenshot of each chapter is saved in _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from book_browser import HTML, ROOT, SCREENSHOTS
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+CHAPTERS = {p.stem for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")}
+PAGES = sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
+               if not p.relative_to(HTML).parts[0].startswith("_")) if HTML.exists() else []
+TIMEOUT_MS = 30_000
+
+
+def expected_colab_url(stem: str) -> str:
+    repo = CONFIG["repository"]
+    org_repo = urlsplit(repo["url"]).path.strip("/")
+    book = repo.get("path_to_book", "").strip("/")
+    path = "/".join(part for part in (book, "book", f"{stem}.ipynb") if part)
+    return f"{CONFIG['launch_buttons']['colab_url']}/github/{org_repo}/blob/{repo['branch']}/{path}"
+
+
+class Problems(list):
+    def add(self, what: str) -> None:
+        self.append(what)
+
+
+def watch(page, base_url: str, problems: Problems) -> None:
+    """Record console errors, page errors, failed requests; block every request off the loopback."""
+    host = urlsplit(base_url).netloc
+
+    def route(r):
+        if urlsplit(r.request.url).netloc == host:
+            r.continue_()
+        else:
+            problems.add(f"external request blocked: {r.request.url}")
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.add(f"console error: {m.text} ({m.location})"))
+    page.on("pageerror", lambda e: problems.add(f"uncaught exception: {e}"))
+    page.on("requestfailed", lambda r: urlsplit(r.url).netloc == host
+            and problems.add(f"request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and problems.add(f"HTTP {r.status}: {r.url}"))
+
+
+def check_mathjax(page, problems: Problems) -> int:
+    n_math = page.locator(".math").count()
+    if n_math == 0:
+        return 0
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=TIMEOUT_MS)
+    page.evaluate("() => MathJax.startup.promise")
+    untypeset = page.evaluate(
+        "() => [...document.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container'))"
+        ".map(e => e.textContent.trim().slice(0, 60))")
+    errors = page.evaluate("() => [...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
+    if untypeset:
+        problems.add(f"{len(untypeset)} of {n_math} equations not typeset by MathJax, e.g. {untypeset[:3]}")
+    if errors:
+        problems.add(f"MathJax errors: {errors[:3]}")
+    return n_math
+
+
+WIDGETS_JS = """
+() => {
+  const stateTag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+  const state = stateTag ? JSON.parse(stateTag.textContent).state : {};
+  const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')];
+  return views.map(tag => {
+    const id = JSON.parse(tag.textContent).model_id;
+    const model = state[id];
+    const area = tag.previousElementSibling;
+    const rendered = area && area.classList.contains('widget-subarea')
+      ? area.querySelector('.jupyter-widgets') : null;
+    const box = rendered ? rendered.getBoundingClientRect() : null;
+    const cell = tag.closest('.cell');
+    const next = cell ? cell.nextElementSibling : null;
+    const fallback = next ? [...next.querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 0) : false;
+    const readouts = rendered ? [...area.querySelectorAll('.widget-readout')].map(r => r.textContent || r.value) : [];
+    return {
+      id: id.slice(0, 8), hasState: !!model, model: model ? model.model_name : null,
+      value: model && typeof model.state.value === 'number' ? model.state.value : null,
+      description: model ? (model.state.description || '') : '',
+      rendered: !!rendered && box.width > 0 && box.height > 0,
+      text: rendered ? area.innerText : '', readouts, fallback,
+    };
+  });
+}
+"""
+
+
+def check_widgets(page, problems: Problems) -> int:
+    n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if n_views == 0:
+        return 0
+    has_state = page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count() > 0
+    if has_state:
+        try:  # the manager renders each view into a div.widget-subarea just before its script tag
+            page.wait_for_function(
+                "n => document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= n",
+                arg=n_views, timeout=TIMEOUT_MS)
+        except Exception:  # reported per widget below
+            pass
+    for view in page.evaluate(WIDGETS_JS):
+        name = f"widget {view['model'] or view['id']}"
+        if not view["hasState"]:
+            if not view["fallback"]:
+                problems.add(f"{name}: no saved state and no static figure after it")
+            continue
+        if not view["rendered"]:
+            problems.add(f"{name}: saved state present but not rendered")
+            continue
+        if view["description"] and view["description"] not in view["text"]:
+            problems.add(f"{name}: rendered without its description {view['description']!r}")
+        if view["value"] is not None and view["readouts"]:
+            try:
+                shown = float(re.sub(r"[^0-9eE+.-]", "", view["readouts"][0]))
+            except ValueError:
+                shown = None
+            if shown is None or abs(shown - view["value"]) > 1e-6 + 0.01 * abs(view["value"]):
+                problems.add(f"{name}: readout {view['readouts'][0]!r} is not the saved value {view['value']}")
+    return n_views
+
+
+def check_images(page, problems: Problems) -> int:
+    page.evaluate("""async () => {
+      const imgs = [...document.images];
+      imgs.forEach(i => { i.loading = 'eager'; });
+      await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+    }""")
+    broken = page.evaluate("() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))"
+                           ".map(i => i.getAttribute('src'))")
+    if broken:
+        problems.add(f"images that did not load: {broken}")
+    return page.evaluate("() => document.images.length")
+
+
+def check_solution_dropdowns(page, problems: Problems) -> int:
+    solutions = page.locator("div.solution.dropdown")
+    n = solutions.count()
+    for i in range(n):
+        sol = solutions.nth(i)
+        label = sol.get_attribute("id")
+        body = sol.locator(":scope > :not(.admonition-title)").first
+        try:
+            page.wait_for_function("e => e.classList.contains('toggle')", arg=sol.element_handle(),
+                                   timeout=TIMEOUT_MS)
+        except Exception:
+            problems.add(f"solution {label}: not turned into a dropdown (sphinx-togglebutton did not run)")
+            continue
+        if body.is_visible():
+            problems.add(f"solution {label}: visible before it was opened")
+            continue
+        sol.locator(".admonition-title").first.click()
+        try:
+            body.wait_for(state="visible", timeout=5_000)
+        except Exception:
+            problems.add(f"solution {label}: did not open when its title was clicked")
+    return n
+
+
+def check_colab_link(page, stem: str, problems: Problems) -> None:
+    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href*=\"colab.research.google.com\"]')]"
+                          ".map(a => a.href)")
+    expected = expected_colab_url(stem)
+    if hrefs != [expected]:
+        problems.add(f"Colab link(s) {hrefs}, expected exactly [{expected!r}]")
+
+
+@pytest.mark.skipif(not PAGES, reason=f"no built book in {HTML} (run `python3 tasks.py book` first)")
+@pytest.mark.parametrize("page_path", PAGES or ["-"])
+def test_page_works_offline_in_chromium(page_path, book_url, browser):
+    problems = Problems()
+    page = browser.new_page()
+    try:
+        watch(page, book_url, problems)
+        page.goto(f"{book_url}/{page_path}", wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        n_math = check_mathjax(page, problems)
+        n_widgets = check_widgets(page, problems)
+        n_images = check_images(page, problems)
+        n_solutions = check_solution_dropdowns(page, problems)
+        stem = Path(page_path).stem
+        if stem in CHAPTERS:
+            check_colab_link(page, stem, problems)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+            page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=True)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        print(f"{page_path}: {n_math} equations, {n_widgets} widgets, {n_images} images, "
+              f"{n_solutions} solution dropdowns")
+    finally:
+        page.close()
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.skipif(not PAGES, reason=f"no built book in {HTML}")
+def test_every_chapter_was_built():
+    missing = sorted(c for c in CHAPTERS if f"book/{c}.html" not in PAGES)
+    toc = (ROOT / "_toc.yml").read_text()
+    missing = [c for c in missing if f"book/{c}" in toc]
+    assert not missing, f"chapters listed in _toc.yml without a page in {HTML}: {missing}"
