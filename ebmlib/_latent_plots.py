@@ -225,7 +225,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
         raise ValueError(f"F must have shape (len(betas), len(coord)) = {(len(betas), c.size)}, got {Fn.shape}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.8))
-    colors = plt.cm.coolwarm_r(np.linspace(0, 1, len(betas)))  # warm (red) = small beta
+    colors = plt.cm.plasma(np.linspace(0.8, 0.0, len(betas)))  # hot (small beta) = orange, cold = dark
     for k, b in enumerate(betas):
         ax.plot(c, Fn[k], color="black" if math.isinf(b) else colors[k], lw=1.6, label=_beta_label(b))
     ax.set_xlabel(xlabel)
