@@ -8,6 +8,7 @@ running kernel.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import ipywidgets as widgets
@@ -15,13 +16,20 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import display
 
-from .plotting import draw_gradient_inference, energy_grid
-from .utils import _check_nonneg_int, _check_positive
+from .free_energy import free_energy
+from .latent import Decoder, latent_energy_table, latent_grid
+from .plotting import draw_gradient_inference, draw_latent_inference, energy_grid, plot_free_energy_map
+from .utils import _check_nonneg_int, _check_positive, _check_tensor
 
 __all__ = [
     # chapter 1
     "GradientInferenceWidget",
     "gradient_inference_widget",
+    # chapters 2 and 3
+    "LatentInferenceWidget",
+    "latent_inference_widget",
+    "FreeEnergyBetaWidget",
+    "free_energy_beta_widget",
 ]
 
 Energy = Callable[[torch.Tensor], torch.Tensor]
@@ -115,3 +123,172 @@ def gradient_inference_widget(energy: Energy, xlim, ylim, **kwargs) -> GradientI
     See chapter 1.
     """
     return GradientInferenceWidget(energy, xlim, ylim, **kwargs)
+
+
+# ============================================================================================
+# Chapters 2 and 3: latent inference and the temperature of the free energy
+# ============================================================================================
+
+def _check_range(lim, name: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {lim!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be finite with low < high, got {lim!r}")
+    return lo, hi
+
+
+class LatentInferenceWidget(widgets.VBox):
+    """Two sliders move an observation y; the energy E(y, .) over z and its minimiser z_check follow.
+
+    Attributes:
+        y1, y2: ``FloatSlider`` for the observation.
+        output: the ``Output`` widget holding the figure.
+        z_check, f_inf: the last inference result (floats).
+
+    See chapter 2.
+    """
+
+    def __init__(self, decoder: Decoder, *, y0=(1.0, 0.5), y1_range=(-3.0, 3.0), y2_range=(-2.5, 2.5),
+                 z_grid: torch.Tensor | None = None, data: torch.Tensor | None = None,
+                 energy_range: tuple[float, float] | None = None, figsize=(9.0, 3.6)):
+        self.decoder = decoder
+        self.z_grid = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid
+        self.data = data
+        self.energy_range = energy_range
+        r1, r2 = _check_range(y1_range, "y1_range"), _check_range(y2_range, "y2_range")
+        if not (r1[0] <= y0[0] <= r1[1] and r2[0] <= y0[1] <= r2[1]):
+            raise ValueError(f"y0={tuple(y0)!r} must lie inside y1_range={r1} and y2_range={r2}")
+        self.z_check: float | None = None
+        self.f_inf: float | None = None
+        self.n_updates = 0
+        self.y1 = widgets.FloatSlider(value=float(y0[0]), min=r1[0], max=r1[1], step=(r1[1] - r1[0]) / 120,
+                                      description="y1", continuous_update=False)
+        self.y2 = widgets.FloatSlider(value=float(y0[1]), min=r2[0], max=r2[1], step=(r2[1] - r2[0]) / 100,
+                                      description="y2", continuous_update=False)
+        self.output = widgets.Output()
+        self.fig, self.axes = plt.subplots(1, 2, figsize=figsize)
+        plt.close(self.fig)  # shown only through the Output widget
+        super().__init__(children=[widgets.HBox([self.y1, self.y2]), self.output])
+        for s in (self.y1, self.y2):
+            s.observe(self._on_change, names="value")
+        self.update()
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    def update(self) -> tuple[float, float]:
+        """Recompute E(y, .) on the grid and z_check for the sliders' y, and redraw.
+
+        Returns:
+            ``(z_check, F_inf)``.
+        """
+        self.z_check, self.f_inf = draw_latent_inference(
+            self.axes, (self.y1.value, self.y2.value), self.decoder, z_grid=self.z_grid, data=self.data,
+            ylim=self.energy_range)
+        self.fig.tight_layout()
+        self.n_updates += 1
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(self.fig)
+        return self.z_check, self.f_inf
+
+
+def latent_inference_widget(decoder: Decoder, **kwargs) -> LatentInferenceWidget:
+    """Build the chapter-2 widget: move y with two sliders, watch E(y, z) over z and z_check update.
+
+    z_check = argmin_k E(y, z_k),  E(y, z) = ||y - g(z)||^2.
+
+    Args:
+        decoder: g, maps (N_z,) latents to (N_z, 2) points (e.g. ``EllipseDecoder()``).
+        **kwargs: ``y0``, ``y1_range``, ``y2_range``, ``z_grid``, ``data``, ``energy_range``,
+            ``figsize`` (see :class:`LatentInferenceWidget`).
+
+    Returns:
+        The widget (display it as a cell's last expression).
+
+    See chapter 2.
+    """
+    return LatentInferenceWidget(decoder, **kwargs)
+
+
+class FreeEnergyBetaWidget(widgets.VBox):
+    """A log-scale beta slider over the free-energy landscape F_beta(y) of a latent-variable model.
+
+    The energy table over (y grid, z grid) is computed once; each slider move only re-takes the
+    soft minimum, so it redraws quickly.
+
+    Attributes:
+        beta: ``FloatLogSlider`` for the inverse temperature.
+        output: the ``Output`` widget holding the figure.
+        F: the last free energy on the grid, (n2, n1).
+
+    See chapter 3.
+    """
+
+    def __init__(self, decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *, beta: float = 1.0,
+                 beta_range=(0.1, 100.0), z_grid: torch.Tensor | None = None, data: torch.Tensor | None = None,
+                 figsize=(5.0, 4.2)):
+        _check_tensor(y1, "y1", ndim=1)
+        _check_tensor(y2, "y2", ndim=1)
+        lo, hi = _check_range(beta_range, "beta_range")
+        _check_positive(lo, "beta_range low")
+        beta = _check_positive(beta, "beta")
+        if not lo <= beta <= hi:
+            raise ValueError(f"beta={beta} must lie inside beta_range={tuple(beta_range)!r}")
+        self.y1, self.y2, self.data = y1, y2, data
+        z = latent_grid(48, dtype=y1.dtype) if z_grid is None else z_grid
+        Y2, Y1 = torch.meshgrid(y2, y1, indexing="ij")  # (n2, n1)
+        y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1)  # (n2*n1, 2)
+        with torch.no_grad():
+            self.table = latent_energy_table(y, decoder, z)  # (n2*n1, N_z), computed once
+            self.curve = decoder(torch.linspace(0, 2 * math.pi, 200, dtype=y1.dtype))
+        self.F: torch.Tensor | None = None
+        self.n_updates = 0
+        self.beta = widgets.FloatLogSlider(value=beta, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05,
+                                           description="beta", readout_format=".3g", continuous_update=False)
+        self.output = widgets.Output()
+        self.fig, self.ax = plt.subplots(figsize=figsize)
+        plt.close(self.fig)
+        self._colorbar = None
+        super().__init__(children=[self.beta, self.output])
+        self.beta.observe(self._on_change, names="value")
+        self.update()
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    def update(self) -> torch.Tensor:
+        """Recompute F_beta on the grid for the slider's beta and redraw; returns F (n2, n1)."""
+        b = float(self.beta.value)
+        self.F = free_energy(self.table, b).reshape(len(self.y2), len(self.y1))  # (n2, n1)
+        self.fig.clf()
+        self.ax = self.fig.add_subplot()
+        plot_free_energy_map(self.y1, self.y2, self.F, data=self.data, curve=self.curve, ax=self.ax,
+                             label=r"$F_\beta(y)$")
+        self.ax.set_title(rf"$\beta$ = {b:.3g}")
+        self.n_updates += 1
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(self.fig)
+        return self.F
+
+
+def free_energy_beta_widget(decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, **kwargs) -> FreeEnergyBetaWidget:
+    """Build the chapter-3 widget: a beta slider over the free energy F_beta(y) on a grid of y.
+
+    F_beta(y) = -(1/beta) log( (1/N_z) sum_k exp(-beta ||y - g(z_k)||^2) ).
+
+    Args:
+        decoder: g, maps (N_z,) latents to (N_z, 2) points.
+        y1, y2: grid values, (n1,) and (n2,).
+        **kwargs: ``beta``, ``beta_range``, ``z_grid``, ``data``, ``figsize``
+            (see :class:`FreeEnergyBetaWidget`).
+
+    Returns:
+        The widget (display it as a cell's last expression).
+
+    See chapter 3.
+    """
+    return FreeEnergyBetaWidget(decoder, y1, y2, **kwargs)

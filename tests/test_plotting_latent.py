@@ -13,7 +13,7 @@ import torch  # noqa: E402
 
 from ebmlib import EllipseDecoder, datasets, free_energy_on_grid, gibbs_on_grid, latent_energy_table  # noqa: E402
 from ebmlib import latent_free_energy, latent_grid  # noqa: E402
-from ebmlib._latent_plots import (draw_latent_inference, plot_density_grid, plot_free_energy_map,  # noqa: E402
+from ebmlib.plotting import (draw_latent_inference, plot_density_grid, plot_free_energy_map,  # noqa: E402
                                   plot_free_energy_sections, plot_latent_energy_curves)
 
 
