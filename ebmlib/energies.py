@@ -147,11 +147,11 @@ def tilted_double_well_critical_points(*, a: float = 0.5, b: float = 1.0) -> dic
     """Closed-form critical points of :func:`tilted_double_well` (float64).
 
     On y_2 = 0, dE/dy_1 = 0 is the depressed cubic y^3 - y + a/4 = 0, whose three real roots
-    (for |a| < 8 / (3 sqrt 3)) are y_k = (2/sqrt 3) cos(phi/3 - 2 pi k/3) with
+    (for abs(a) < 8 / (3 sqrt 3)) are y_k = (2/sqrt 3) cos(phi/3 - 2 pi k/3) with
     cos(phi) = -(3 sqrt 3 / 8) a.
 
     Args:
-        a: tilt, |a| < 8 / (3 sqrt 3) so that there are two minima.
+        a: tilt, abs(a) < 8 / (3 sqrt 3) so that there are two minima.
         b: curvature along y_2, > 0.
 
     Returns:

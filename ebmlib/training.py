@@ -94,7 +94,7 @@ def train(
             True stops training early.
 
     Returns:
-        The history: a list with the mean batch loss of each epoch (length ``epochs`` unless the
+        list[float]: the loss history, a list with the mean batch loss of each epoch (length ``epochs`` unless the
         callback stopped early). The parameters are updated in place; requires_grad and
         train()/eval() states are left as they were.
 
