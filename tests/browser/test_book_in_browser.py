@@ -28,7 +28,7 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 CHAPTERS = {p.stem for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")}
 PAGES = sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
                if not p.relative_to(HTML).parts[0].startswith("_")) if HTML.exists() else []
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 15_000
 
 
 def expected_colab_url(stem: str) -> str:
@@ -67,8 +67,12 @@ def check_mathjax(page, problems: Problems) -> int:
     n_math = page.locator(".math").count()
     if n_math == 0:
         return 0
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                           timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=TIMEOUT_MS)
+    except Exception:
+        problems.add(f"MathJax did not start ({n_math} equations left untypeset)")
+        return n_math
     page.evaluate("() => MathJax.startup.promise")
     untypeset = page.evaluate(
         "() => [...document.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container'))"
