@@ -31,6 +31,11 @@ __all__ += ["parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_
 # chapters 5-6: loss functionals, the shared training loop, Langevin sampling
 __all__ += ["losses", "train", "langevin"]
 
+# chapter 5: a small neural energy for maximum-likelihood training
+from .energies import MLPEnergy  # noqa: E402
+
+__all__ += ["MLPEnergy"]
+
 # chapters 2 and 3: latent-variable EBMs and free energy
 __all__ += ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "latent_free_energy",
             "infer_latent", "INFERENCE_METHODS", "free_energy_on_grid", "local_minima"]

@@ -27,6 +27,7 @@ __all__ = [
     "nll_loss",
     "grid_log_likelihood",
     "ml_gradient",
+    "square_grid",
 ]
 
 
@@ -144,6 +145,33 @@ def nll_loss(f_pos: torch.Tensor, f_grid: torch.Tensor, *, beta: float = 1.0,
 # --------------------------------------------------------------------------------------------
 # Maximum likelihood on a grid (the partition function computed exactly in 2-D)
 # --------------------------------------------------------------------------------------------
+
+def square_grid(lim: float, n: int, *, dtype: torch.dtype | None = None,
+                device: torch.device | str | None = None) -> tuple[torch.Tensor, float]:
+    """A regular n x n grid of 2-D points on the square [-lim, lim]^2, and the area of one cell.
+
+    y_(i, j) = (a_j, a_i),  a_k = -lim + 2 lim k / (n - 1),  cell_area = (2 lim / (n - 1))^2.
+    Rows are ordered as ``grid.reshape(n, n, 2)[i, j]``: i follows y_2 and j follows y_1, so a
+    field ``f(grid).reshape(n, n)`` is ready for ``plt.pcolormesh(a, a, ...)``.
+
+    Args:
+        lim: half-width of the square, > 0.
+        n: points per axis, >= 2.
+        dtype, device: of the grid (default: torch's default dtype, CPU).
+
+    Returns:
+        ``(grid, cell_area)``: grid of shape (n * n, 2) and the cell area, a float.
+
+    See chapter 5.
+    """
+    lim = _check_positive(lim, "lim")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    a = torch.linspace(-lim, lim, n, dtype=dtype or torch.get_default_dtype(), device=device)  # (n,)
+    Y2, Y1 = torch.meshgrid(a, a, indexing="ij")  # (n, n) each, rows follow y_2
+    grid = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n * n, 2)
+    return grid, (2 * lim / (n - 1)) ** 2
+
 
 def _energies(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, name: str):
     _check_tensor(y, name, ndim=2)

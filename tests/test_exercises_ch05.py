@@ -86,3 +86,54 @@ def test_verdicts_never_reveal_the_expected_value():
     # the messages name the case (batch size, margin), never a loss value
     for v in (check_hinge_loss(hinge_no_clamp), check_log_loss(log_sign_flipped)):
         assert "expected" not in v and not any(ch == "." for ch in v.split("margin")[0])
+
+
+# ---------------------------------------------------------------- maximum-likelihood gradient
+
+from ebmlib.exercises.ch05 import check_ml_gradient  # noqa: E402
+from ebmlib.losses import ml_gradient as library_ml_gradient  # noqa: E402
+
+
+def ml_correct(energy, params, y_data, grid):
+    with torch.enable_grad():
+        data_term = torch.autograd.grad(energy(y_data).mean(), params)
+        e_grid = energy(grid)
+        p = torch.softmax(-e_grid.detach(), dim=0)
+        model_term = torch.autograd.grad((p * e_grid).sum(), params)
+    return [d - m for d, m in zip(data_term, model_term)]
+
+
+def ml_flipped(energy, params, y_data, grid):
+    return [-g for g in ml_correct(energy, params, y_data, grid)]
+
+
+def ml_data_only(energy, params, y_data, grid):
+    return list(torch.autograd.grad(energy(y_data).mean(), params))
+
+
+def ml_unnormalised(energy, params, y_data, grid):
+    with torch.enable_grad():
+        data_term = torch.autograd.grad(energy(y_data).mean(), params)
+        e_grid = energy(grid)
+        model_term = torch.autograd.grad((torch.exp(-e_grid.detach()) * e_grid).sum(), params)
+    return [d - m for d, m in zip(data_term, model_term)]
+
+
+def ml_stub(energy, params, y_data, grid):
+    raise NotImplementedError
+
+
+def test_ml_gradient_checker():
+    assert check_ml_gradient(ml_correct) == "correct"
+    assert check_ml_gradient(library_ml_gradient) == "correct"  # the library agrees with the reference
+    assert check_ml_gradient(ml_flipped).startswith("incorrect: the sign looks flipped")
+    assert check_ml_gradient(ml_data_only).startswith("incorrect: only the data term")
+    assert check_ml_gradient(ml_unnormalised).startswith("incorrect: wrong gradient")
+    assert check_ml_gradient(lambda e, p, y, g: ml_correct(e, p, y, g)[:1]).startswith(
+        "incorrect: return one gradient per parameter")
+    assert check_ml_gradient(lambda e, p, y, g: [q.detach().sum() for q in p]).startswith(
+        "incorrect: each gradient must be a tensor shaped like")
+    assert check_ml_gradient(lambda e, p, y, g: 3).startswith("incorrect: return a list")
+    assert check_ml_gradient(ml_stub) == "not attempted"
+    assert check_ml_gradient(None) == "not attempted"
+    assert check_ml_gradient(lambda e, p, y, g: 1 / 0).startswith("incorrect: your function raised ZeroDivisionError")

@@ -11,7 +11,7 @@ import torch
 
 from ._common import CORRECT, Verdict, checker, incorrect
 
-__all__ = ["check_hinge_loss", "check_log_loss"]
+__all__ = ["check_hinge_loss", "check_log_loss", "check_ml_gradient"]
 
 
 def _ref_hinge(f_pos: np.ndarray, f_neg: np.ndarray, margin: float) -> float:
@@ -95,4 +95,67 @@ def check_log_loss(log_loss) -> Verdict:
                 return incorrect("the negatives should compete in one log(1 + sum exp(...)), "
                                  "not be averaged one by one")
             return incorrect(f"wrong value for a batch of {f_neg.shape[0]} with {f_neg.shape[1]} negatives")
+    return CORRECT
+
+
+def _ml_cases():
+    """(energy, params, y_data, grid) cases in float64: a Gaussian mean and a small tanh network."""
+    a = torch.linspace(-5.0, 5.0, 61, dtype=torch.float64)
+    grid = torch.stack(torch.meshgrid(a, a, indexing="xy"), dim=-1).reshape(-1, 2)  # (61 * 61, 2)
+    rng = torch.Generator().manual_seed(5)
+    y_data = torch.randn(9, 2, generator=rng, dtype=torch.float64) * 0.8 + 0.3  # (9, 2)
+
+    m = torch.tensor([0.4, -0.3], dtype=torch.float64, requires_grad=True)
+    gauss = (lambda v: 0.5 * ((v - m) ** 2).sum(1), [m])
+
+    W = (0.7 * torch.randn(2, 6, generator=rng, dtype=torch.float64)).requires_grad_(True)
+    v = (0.7 * torch.randn(6, generator=rng, dtype=torch.float64)).requires_grad_(True)
+    net = (lambda y: torch.tanh(y @ W) @ v + 0.25 * (y**2).sum(1), [W, v])
+    return [(f, ps, y_data, grid) for f, ps in (gauss, net)]
+
+
+def _ref_ml_gradient(energy, params, y_data, grid) -> list[torch.Tensor]:
+    """Autograd of the exact mean NLL, mean E(y_i) + log sum_g exp(-E(y_g)) (cell area dropped)."""
+    with torch.enable_grad():
+        nll = energy(y_data).mean() + torch.logsumexp(-energy(grid), dim=0)
+        return [g.detach() for g in torch.autograd.grad(nll, params)]
+
+
+@checker
+def check_ml_gradient(ml_gradient) -> Verdict:
+    """Check ``ml_gradient(energy, params, y_data, grid)``, the two-term maximum-likelihood gradient.
+
+    Expected: one tensor per parameter, grad E averaged over the data minus grad E averaged over the
+    grid with the model's probabilities p_g = softmax(-E(grid)) (beta = 1). The reference is autograd
+    of the exact negative log-likelihood, computed here independently of ``ebmlib.losses``.
+    """
+    for k, (energy, params, y_data, grid) in enumerate(_ml_cases()):
+        want = _ref_ml_gradient(energy, params, y_data, grid)
+        got = ml_gradient(energy, params, y_data, grid)
+        if isinstance(got, torch.Tensor):
+            got = [got]
+        try:
+            got = list(got)
+        except TypeError:
+            return incorrect(f"return a list with one gradient per parameter, got {type(got).__name__}")
+        if len(got) != len(params):
+            return incorrect(f"return one gradient per parameter ({len(params)}), got {len(got)}")
+        for g, w, p in zip(got, want, params):
+            if not isinstance(g, torch.Tensor) or tuple(g.shape) != tuple(p.shape):
+                shape = tuple(g.shape) if isinstance(g, torch.Tensor) else type(g).__name__
+                return incorrect(f"each gradient must be a tensor shaped like its parameter "
+                                 f"{tuple(p.shape)}, got {shape}")
+            if not bool(torch.isfinite(g).all()):
+                return incorrect("a gradient contains NaN or infinite values")
+        got = [g.detach().double() for g in got]
+        if all(torch.allclose(g, w, rtol=1e-5, atol=1e-8) for g, w in zip(got, want)):
+            continue
+        if all(torch.allclose(g, -w, rtol=1e-5, atol=1e-8) for g, w in zip(got, want)):
+            return incorrect("the sign looks flipped: the gradient of the NLL pushes the data energy "
+                             "down, so its data term is +dE/dtheta")
+        with torch.enable_grad():
+            data_only = torch.autograd.grad(energy(y_data).mean(), params)
+        if all(torch.allclose(g, d, rtol=1e-5, atol=1e-8) for g, d in zip(got, data_only)):
+            return incorrect("only the data term is there; subtract the model's expectation of dE/dtheta")
+        return incorrect(f"wrong gradient in case {k + 1} (of 2)")
     return CORRECT
