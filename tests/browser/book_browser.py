@@ -24,7 +24,8 @@ CHROMIUM_FLAGS = [
 def find_chromium() -> str | None:
     """The Chromium to use: $CHROMIUM if set, else chromium / chromium-browser on the PATH."""
     if os.environ.get("CHROMIUM"):
-        return os.environ["CHROMIUM"]
+        found = shutil.which(os.environ["CHROMIUM"])
+        return found if found and os.access(found, os.X_OK) else None
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
