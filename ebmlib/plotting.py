@@ -494,7 +494,7 @@ def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Deco
     dn = _np(dense)
     ax_y.plot(dn[:, 0], dn[:, 1], color="C0", lw=1.5, label="g(z)")
     ax_y.plot(*_np(yt[0]), "o", color="C3", label="y")
-    ax_y.plot(*_np(g_check), "s", color="C1", label=r"$g(\check z)$")
+    ax_y.plot(*_np(g_check), "s", color="C1", label=r"$g(\overset{\vee}{z})$")  # mathtext misplaces \check
     ax_y.plot([yt[0, 0].item(), g_check[0].item()], [yt[0, 1].item(), g_check[1].item()], "--", color="C1")
     ax_y.set_aspect("equal")
     ax_y.set_xlabel("$y_1$")
@@ -508,7 +508,7 @@ def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Deco
     ax_z.set_xticks([0, np.pi, 2 * np.pi], ["0", r"$\pi$", r"$2\pi$"])
     if ylim is not None:
         ax_z.set_ylim(*ylim)
-    ax_z.set_title(rf"$\check z$ = {z_check.item():.3f}, $F_\infty$ = {f_inf.item():.4g}", fontsize=9)
+    ax_z.set_title(rf"$\overset{{\vee}}{{z}}$ = {z_check.item():.3f}, $F_\infty$ = {f_inf.item():.4g}", fontsize=9)
     return z_check.item(), f_inf.item()
 
 
