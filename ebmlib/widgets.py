@@ -8,13 +8,14 @@ running kernel.
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 from typing import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
-from IPython.display import display
 
 from .free_energy import free_energy
 from .latent import Decoder, latent_energy_table, latent_grid
@@ -33,6 +34,20 @@ __all__ = [
 ]
 
 Energy = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _show_figure(output: widgets.Output, fig) -> None:
+    """Replace what ``output`` shows by a PNG of ``fig``, kernel-side.
+
+    Setting ``output.outputs`` directly (rather than ``with output: display(fig)``) needs no
+    front end to route the display message into the widget, so the figure lands inside the widget
+    the same way in a live notebook, under nbclient (whose saved widget state then holds it) and
+    under nbval (which would otherwise see it as a stray cell output).
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    data = {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": repr(fig)}
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
 
 # ============================================================================================
@@ -100,9 +115,7 @@ class GradientInferenceWidget(widgets.VBox):
             self.ax, self.energy, (self.y1.value, self.y2.value), self.lr.value, steps=self.steps,
             xlim=self.xlim, ylim=self.ylim, grid=self.grid, vmax=self.vmax, levels=self.levels)
         self.n_updates += 1
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.fig)
+        _show_figure(self.output, self.fig)
         return self.trajectory
 
 
@@ -189,9 +202,7 @@ class LatentInferenceWidget(widgets.VBox):
             ylim=self.energy_range)
         self.fig.tight_layout()
         self.n_updates += 1
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.fig)
+        _show_figure(self.output, self.fig)
         return self.z_check, self.f_inf
 
 
@@ -269,9 +280,7 @@ class FreeEnergyBetaWidget(widgets.VBox):
                              label=r"$F_\beta(y)$")
         self.ax.set_title(rf"$\beta$ = {b:.3g}")
         self.n_updates += 1
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.fig)
+        _show_figure(self.output, self.fig)
         return self.F
 
 
