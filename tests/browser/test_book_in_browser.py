@@ -90,9 +90,8 @@ WIDGETS_JS = """
   const stateTag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
   const state = stateTag ? JSON.parse(stateTag.textContent).state : {};
   const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')];
-  return views.map(tag => {
+  const result = views.map(tag => {
     const id = JSON.parse(tag.textContent).model_id;
-    const model = state[id];
     const area = tag.previousElementSibling;
     const rendered = area && area.classList.contains('widget-subarea')
       ? area.querySelector('.jupyter-widgets') : null;
@@ -100,17 +99,29 @@ WIDGETS_JS = """
     const cell = tag.closest('.cell');
     const next = cell ? cell.nextElementSibling : null;
     const fallback = next ? [...next.querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 0) : false;
-    const readouts = rendered ? [...area.querySelectorAll('.widget-readout')].map(r => r.textContent || r.value) : [];
     return {
-      id: id.slice(0, 8), hasState: !!model, model: model ? model.model_name : null,
-      value: model && typeof model.state.value === 'number' ? model.state.value : null,
-      description: model ? (model.state.description || '') : '',
-      rendered: !!rendered && box.width > 0 && box.height > 0,
-      text: rendered ? area.innerText : '', readouts, fallback,
+      id, rendered: !!rendered && box.width > 0 && box.height > 0,
+      text: rendered ? area.innerText : '',
+      readouts: rendered ? [...area.querySelectorAll('.widget-readout')].map(r => r.textContent || r.value) : [],
+      images: rendered ? area.querySelectorAll('img').length : 0,
+      fallback,
     };
   });
+  return {state, views: result};
 }
 """
+
+
+def reachable(state: dict, root: str) -> list[dict]:
+    """The saved models a view shows: its own and every model it refers to (children, outputs...)."""
+    seen, todo = [], [root]
+    while todo:
+        mid = todo.pop()
+        if mid in seen or mid not in state:
+            continue
+        seen.append(mid)
+        todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[mid]["state"]))
+    return [state[m] for m in seen]
 
 
 def check_widgets(page, problems: Problems) -> int:
@@ -125,24 +136,41 @@ def check_widgets(page, problems: Problems) -> int:
                 arg=n_views, timeout=TIMEOUT_MS)
         except Exception:  # reported per widget below
             pass
-    for view in page.evaluate(WIDGETS_JS):
-        name = f"widget {view['model'] or view['id']}"
-        if not view["hasState"]:
+    found = page.evaluate(WIDGETS_JS)
+    state = found["state"]
+    for view in found["views"]:
+        models = reachable(state, view["id"])
+        name = f"widget {models[0]['model_name'] if models else view['id'][:8]}"
+        if not models:
             if not view["fallback"]:
                 problems.add(f"{name}: no saved state and no static figure after it")
             continue
         if not view["rendered"]:
             problems.add(f"{name}: saved state present but not rendered")
             continue
-        if view["description"] and view["description"] not in view["text"]:
-            problems.add(f"{name}: rendered without its description {view['description']!r}")
-        if view["value"] is not None and view["readouts"]:
+        # Every labelled control shows its label, every slider readout its saved value, and every
+        # figure captured in an Output widget is drawn.
+        for m in models:
+            desc = m["state"].get("description") or ""
+            if desc and not m["state"].get("description_allow_html") and desc not in view["text"]:
+                problems.add(f"{name}: the label {desc!r} of a {m['model_name']} is not shown")
+        readouts = []
+        for text in view["readouts"]:
             try:
-                shown = float(re.sub(r"[^0-9eE+.-]", "", view["readouts"][0]))
+                readouts.append(float(re.sub(r"[^0-9eE+.-]", "", text)))
             except ValueError:
-                shown = None
-            if shown is None or abs(shown - view["value"]) > 1e-6 + 0.01 * abs(view["value"]):
-                problems.add(f"{name}: readout {view['readouts'][0]!r} is not the saved value {view['value']}")
+                pass
+        sliders = [m for m in models if m["state"].get("_view_name") in ("FloatSliderView", "IntSliderView")
+                   and m["state"].get("readout", True)]
+        for m in sliders:
+            value = m["state"]["value"]
+            tol = 1e-6 + 0.5 * abs(m["state"].get("step") or 0) + 1e-3 * abs(value)
+            if not any(abs(r - value) <= tol for r in readouts):
+                problems.add(f"{name}: no slider readout shows the saved value {value} (readouts {view['readouts']})")
+        saved_images = sum(1 for m in models if m["model_name"] == "OutputModel"
+                           for out in m["state"].get("outputs", []) if "image/png" in out.get("data", {}))
+        if view["images"] < saved_images:
+            problems.add(f"{name}: {saved_images} saved figure(s) in its Output widgets, {view['images']} drawn")
     return n_views
 
 
