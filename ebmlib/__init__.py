@@ -14,6 +14,8 @@ from . import datasets  # ellipse and horn data (chapters 2 and 4)
 from .latent import (INFERENCE_METHODS, EllipseDecoder, free_energy_on_grid, infer_latent, latent_energy,
                      latent_energy_table, latent_free_energy, latent_grid, local_minima)
 
+from .latent import HornDecoder, conditional_free_energy, conditional_latent_energy_table  # chapter 4
+
 from . import losses  # loss functionals (chapter 5)
 from .training import train  # the training loop every chapter uses
 from .samplers import langevin  # Langevin dynamics (chapter 6)
@@ -39,3 +41,6 @@ __all__ += ["MLPEnergy"]
 # chapters 2 and 3: latent-variable EBMs and free energy
 __all__ += ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "latent_free_energy",
             "infer_latent", "INFERENCE_METHODS", "free_energy_on_grid", "local_minima"]
+
+# chapter 4: self-supervised learning (the horn's conditional latent-variable EBM)
+__all__ += ["HornDecoder", "conditional_latent_energy_table", "conditional_free_energy"]

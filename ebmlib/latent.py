@@ -19,6 +19,7 @@ from .free_energy import free_energy
 from .utils import _check_nonneg_int, _check_positive, _check_tensor
 
 __all__ = ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
+           "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
            "latent_free_energy", "free_energy_on_grid", "local_minima", "INFERENCE_METHODS"]
 
 INFERENCE_METHODS = ("grid", "gd", "lbfgs")
@@ -312,3 +313,114 @@ def local_minima(table: torch.Tensor, *, periodic: bool = True) -> torch.Tensor:
         left = torch.cat([inf, table[:, :-1]], dim=1)
         right = torch.cat([table[:, 1:], inf], dim=1)
     return (table < left) & (table < right)
+
+
+# --- chapter 4: a conditional latent-variable EBM (the horn) ---
+
+ConditionalDecoder = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+class HornDecoder(nn.Module):
+    """The horn practicum's decoder: an ellipse whose half-axes a small network predicts from x.
+
+    g(x, z) = [f1(x) cos z, f2(x) sin z],  f: 1 -> hidden -> hidden -> 2 with ReLU.
+
+    The first layer starts with unit slopes and its kinks spread evenly over [0, 1)
+    (h_j = relu(x - j / hidden)), so that every unit is alive on the data's x range and the
+    piecewise-linear f can bend where it must; the other layers use PyTorch's default
+    initialisation, drawn from ``generator`` when one is given.
+
+    Args:
+        hidden: width of the two hidden layers, >= 1 (8 in the practicum).
+        generator: a ``torch.Generator`` for the random initial weights (global RNG if None).
+        dtype: dtype of the parameters (default: torch's default dtype).
+
+    See chapter 4.
+    """
+
+    def __init__(self, hidden: int = 8, *, generator: torch.Generator | None = None,
+                 dtype: torch.dtype | None = None) -> None:
+        super().__init__()
+        if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
+            raise ValueError(f"hidden must be a positive integer, got {hidden!r}")
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+        dtype = dtype if dtype is not None else torch.get_default_dtype()
+        self.f = nn.Sequential(nn.Linear(1, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+                               nn.Linear(hidden, 2)).to(dtype)
+        with torch.no_grad():
+            for layer in (self.f[2], self.f[4]):  # PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.weight.uniform_(-bound, bound, generator=generator)
+                layer.bias.uniform_(-bound, bound, generator=generator)
+            self.f[0].weight.fill_(1.0)
+            self.f[0].bias.copy_(-torch.arange(hidden, dtype=dtype) / hidden)
+
+    def radii(self, x: torch.Tensor) -> torch.Tensor:
+        """The predicted half-axes f(x): x of shape (B,) -> (B, 2)."""
+        _check_tensor(x, "x", ndim=1)
+        return self.f(x[:, None])  # (B, 1) -> (B, 2)
+
+    def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """Points g(x_i, z_k) for x of shape (B,) and latents z of shape (N_z,): (B, N_z, 2)."""
+        r = self.radii(x)  # (B, 2)
+        _check_tensor(z, "z", ndim=1)
+        return torch.stack([r[:, None, 0] * torch.cos(z), r[:, None, 1] * torch.sin(z)], dim=-1)  # (B, N_z, 2)
+
+
+def conditional_latent_energy_table(x: torch.Tensor, y: torch.Tensor, decoder: ConditionalDecoder,
+                                    z_grid: torch.Tensor | None = None) -> torch.Tensor:
+    """Energy of every pair (x_i, y_i) at every latent of a grid: E[i, k] = ||y_i - g(x_i, z_k)||^2.
+
+    For the horn, E(x, y, z) = [y1 - f1(x) cos z]^2 + [y2 - f2(x) sin z]^2. The latents may be
+    numbers (z_grid of shape (N_z,)) or vectors (z_grid of shape (N_z, K)); the decoder decides.
+
+    Args:
+        x: observed inputs, (B,).
+        y: observed outputs, (B, D).
+        decoder: g, maps x (B,) and z_grid (N_z, ...) to predictions (B, N_z, D).
+        z_grid: latents to try, (N_z,) or (N_z, K) (default: ``latent_grid(48)``).
+
+    Returns:
+        The energy table, (B, N_z); differentiable in y and in the decoder's parameters.
+
+    See chapter 4.
+    """
+    _check_tensor(x, "x", ndim=1)
+    _check_y(y)
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of samples, got x {tuple(x.shape)} and y {tuple(y.shape)}")
+    z_grid = latent_grid(48, dtype=y.dtype, device=y.device) if z_grid is None else z_grid
+    _check_tensor(z_grid, "z_grid", ndim=(1, 2))
+    if not callable(decoder):
+        raise ValueError(f"decoder must be callable (x (B,), z (N_z, ...) -> (B, N_z, D)), got {type(decoder).__name__}")
+    g = decoder(x, z_grid)
+    want = (y.shape[0], z_grid.shape[0], y.shape[1])
+    if not isinstance(g, torch.Tensor) or tuple(g.shape) != want:
+        got = tuple(g.shape) if isinstance(g, torch.Tensor) else type(g).__name__
+        raise ValueError(f"decoder must map x {tuple(x.shape)} and z_grid {tuple(z_grid.shape)} to {want} "
+                         f"(samples, latents, dimension of y), got {got}")
+    return ((y[:, None, :] - g) ** 2).sum(-1)  # (B, N_z)
+
+
+def conditional_free_energy(x: torch.Tensor, y: torch.Tensor, decoder: ConditionalDecoder, *,
+                            beta: float | torch.Tensor = math.inf,
+                            z_grid: torch.Tensor | None = None) -> torch.Tensor:
+    """Free energy of each pair (x_i, y_i), the latent marginalised on a grid: a soft minimum over z.
+
+    F_beta(x, y) = -(1/beta) log( (1/N_z) sum_k exp(-beta ||y - g(x, z_k)||^2) );
+    F_inf(x, y) = min_k ||y - g(x, z_k)||^2.
+
+    Args:
+        x: observed inputs, (B,).
+        y: observed outputs, (B, D).
+        decoder: g, maps x (B,) and z_grid (N_z, ...) to predictions (B, N_z, D).
+        beta: inverse temperature > 0 or ``math.inf`` (default: the minimum), as in :func:`ebmlib.free_energy`.
+        z_grid: latents, (N_z,) or (N_z, K) (default: ``latent_grid(48)``).
+
+    Returns:
+        F_beta, shape (B,); differentiable in y and the decoder's parameters.
+
+    See chapter 4.
+    """
+    return free_energy(conditional_latent_energy_table(x, y, decoder, z_grid), beta, dim=-1)
