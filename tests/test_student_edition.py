@@ -54,6 +54,19 @@ def test_strips_math_and_gated_solutions_and_keeps_exercises():
     ]
 
 
+def test_text_sharing_a_cell_with_the_gates_is_kept():
+    nb = {"cells": [
+        md("Before the solution.\n\n```{solution-start} ex-a\n:class: dropdown\n```"),
+        code("answer = 42"),
+        md("```{solution-end}\n```\n\n```{exercise}\n:label: ex-b\nNext one.\n```"),
+        md("```{solution-start} ex-b\n```"),
+        md("Hidden explanation."),
+        md("```{solution-end}\n```"),
+    ]}
+    out = student_edition.strip_solutions(nb)
+    assert texts(out) == ["Before the solution.", "```{exercise}\n:label: ex-b\nNext one.\n```"]
+
+
 def test_unclosed_gate_is_an_error():
     nb = {"cells": [md("```{solution-start} ex\n```"), code("x = 1")]}
     with pytest.raises(ValueError, match="no matching"):

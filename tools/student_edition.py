@@ -5,8 +5,9 @@
 
 What is removed:
 - every ```{solution} ...``` directive (math solutions) from markdown cells; a cell left empty goes;
-- everything from a ```{solution-start} ...``` cell to the matching ```{solution-end}``` cell
-  (coding solutions: the reference code and its checker call).
+- everything from a ```{solution-start} ...``` directive to the matching ```{solution-end}```
+  directive (coding solutions: the reference code and its checker call); markdown before the start
+  or after the end, in the same cells, stays.
 Everything else stays, including each exercise, its stub cell and the stub's "not attempted" output,
 so students see where to write and how to check. Nothing is committed: the edition is generated from
 the one source of truth, the notebooks in book/.
@@ -26,7 +27,8 @@ SOLUTION_BLOCK = re.compile(
     r"^(?P<fence>`{3,}|:{3,})\{solution\}[^\n]*\n.*?^(?P=fence)[ \t]*$\n?", re.M | re.S
 )
 START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}", re.M)
-END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
+# The {solution-end} directive block (its opening fence to its closing fence).
+END_BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-end\}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*$\n?", re.M | re.S)
 
 
 def _source(cell: dict) -> str:
@@ -40,22 +42,26 @@ def strip_solutions(nb: dict) -> dict:
     for cell in nb["cells"]:
         text = _source(cell)
         is_md = cell["cell_type"] == "markdown"
-        if is_md and START.search(text):
-            if inside:
-                raise ValueError("a {solution-start} opens before the previous one was closed")
+        kept = None  # the part of a markdown cell that is not solution
+        if is_md and not inside and START.search(text):
             inside = True
-            if END.search(text):  # start and end in one cell
-                inside = False
-            continue
+            kept = text[: START.search(text).start()]
+            text = text[START.search(text).start():]
         if inside:
-            if is_md and END.search(text):
-                inside = False
-            continue
+            end = END_BLOCK.search(text) if is_md else None
+            if end is None:
+                if kept is not None and kept.strip():
+                    cells.append({**cell, "source": kept.strip("\n")})
+                continue
+            inside = False
+            text = (kept or "") + text[end.end():]
         if is_md and "{solution}" in text:
-            text = SOLUTION_BLOCK.sub("", text).strip("\n")
+            text = SOLUTION_BLOCK.sub("", text)
+        if is_md:
             if not text.strip():
                 continue
-            cell = {**cell, "source": text}
+            if text != _source(cell):
+                cell = {**cell, "source": text.strip("\n")}
         cells.append(cell)
     if inside:
         raise ValueError("a {solution-start} has no matching {solution-end}")
