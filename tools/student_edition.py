@@ -15,9 +15,9 @@ the one source of truth, the notebooks in book/.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,4 +83,6 @@ def main(out_dir: str | None = None) -> list[Path]:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else None)
+    parser = argparse.ArgumentParser(description="Write the chapter notebooks without their solutions.")
+    parser.add_argument("out_dir", nargs="?", default=None, help="output folder (default: _build/student)")
+    main(parser.parse_args().out_dir)
