@@ -703,7 +703,7 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
         n: points per drawn ellipse.
 
     Returns:
-        The ``Figure`` (one row of S panels with shared axes).
+        The ``Figure`` (one row of S panels, each with its own scale).
 
     See chapter 4.
     """
@@ -721,8 +721,7 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
     if c is not None and c.shape != (s, 2):
         raise ValueError(f"centre must have shape ({s}, 2), got {c.shape}")
     n = _check_positive(n, "n", integer=True)
-    fig, axes = plt.subplots(1, s, figsize=(panel_size[0] * s, panel_size[1]), sharex=True, sharey=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(1, s, figsize=(panel_size[0] * s, panel_size[1]), squeeze=False)
     t = np.linspace(0.0, 2 * np.pi, n)
     grid_x = np.unique(xd)
     for k, ax in enumerate(axes[0]):
@@ -737,8 +736,9 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
         ax.set_aspect("equal")
         ax.set_xlabel("$y_1$")
     axes[0, 0].set_ylabel("$y_2$")
-    axes[0, -1].legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.25), ncol=4)
-    fig.tight_layout()
+    handles, labels = axes[0, -1].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=len(labels), frameon=False)
     return fig
 
 
