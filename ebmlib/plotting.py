@@ -743,7 +743,7 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
 
 
 def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor, *, ax=None):
-    """The learned half-axes |f1(x)|, |f2(x)| (solid) against the true radii rho(x) (dashed).
+    """The learned half-axes ``|f1(x)|``, ``|f2(x)|`` (solid) against the true radii rho(x) (dashed).
 
     Args:
         x: the inputs, (N,).
