@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from .utils import _check_tensor
+from .utils import _check_real, _check_tensor
 
 __all__ = [
     "parabola",
@@ -93,12 +93,6 @@ def _check_y2(y: torch.Tensor) -> torch.Tensor:
     if y.shape[1] != 2:
         raise ValueError(f"y must have shape (B, 2), got {tuple(y.shape)}")
     return y
-
-
-def _check_real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return float(value)
 
 
 def tilted_double_well(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) -> torch.Tensor:

@@ -16,7 +16,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .free_energy import free_energy
-from .utils import _check_nonneg_int, _check_positive, _check_tensor
+from .utils import _check_nonneg_int, _check_positive, _check_real, _check_tensor
 
 __all__ = ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
            "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
@@ -208,7 +208,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
             raise ValueError(f"z0 must be a number or a tensor of shape ({b},), got shape {tuple(z0.shape)}")
         z = z0.detach().to(dtype=y.dtype, device=y.device).expand(b).clone()  # (B,)
     else:
-        z = torch.full((b,), float(_check_finite_number(z0, "z0")), dtype=y.dtype, device=y.device)
+        z = torch.full((b,), float(_check_real(z0, "z0")), dtype=y.dtype, device=y.device)
     y_d = y.detach()
 
     def energy_and_grad(zz: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -249,12 +249,6 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     if return_trajectory:
         return z_check, f_inf, torch.stack(traj)  # (steps + 1, B)
     return z_check, f_inf
-
-
-def _check_finite_number(v, name: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-        raise ValueError(f"{name} must be a finite number or a tensor, got {v!r}")
-    return float(v)
 
 
 def free_energy_on_grid(decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *,

@@ -343,10 +343,6 @@ def plot_step_size_grid(
 # Chapters 2 and 3: latent-variable EBMs and free energy
 # ============================================================================================
 
-def _np(t) -> np.ndarray:
-    return t.detach().cpu().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
-
-
 def _beta_label(b: float) -> str:
     return r"$\beta=\infty$" if math.isinf(b) else rf"$\beta={b:g}$"
 
@@ -381,11 +377,11 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
         raise ValueError(f"z_grid must have {nz} values (the columns of table), got {z_grid.shape[0]}")
     if not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
-    T, z = _np(table), _np(z_grid)
+    T, z = _to_numpy(table), _to_numpy(z_grid)
     if z_check is None:
         zc = z[T.argmin(1)]
     else:
-        zc = _np(z_check)
+        zc = _to_numpy(z_check)
         if zc.shape != (b,):
             raise ValueError(f"z_check must have shape ({b},), got {zc.shape}")
     ncols = min(ncols, b)
@@ -433,7 +429,7 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
 
     See chapter 2.
     """
-    a1, a2, Fn = _np(y1), _np(y2), _np(F)
+    a1, a2, Fn = _to_numpy(y1), _to_numpy(y2), _to_numpy(F)
     if Fn.shape != (a2.size, a1.size):
         raise ValueError(f"F must have shape (len(y2), len(y1)) = {(a2.size, a1.size)}, got {Fn.shape}")
     if ax is None:
@@ -442,18 +438,18 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
     if colorbar:
         ax.figure.colorbar(mesh, ax=ax, label=label)
     if grad is not None:
-        g = _np(grad)
+        g = _to_numpy(grad)
         if g.shape != Fn.shape + (2,):
             raise ValueError(f"grad must have shape {Fn.shape + (2,)}, got {g.shape}")
         Y1, Y2 = np.meshgrid(a1, a2)
         ax.quiver(Y1, Y2, arrow_sign * g[..., 0], arrow_sign * g[..., 1], color="white", alpha=0.8,
                   angles="xy", pivot="mid")
     if curve is not None:
-        c = _np(curve)
+        c = _to_numpy(curve)
         c = np.concatenate([c, c[:1]])
         ax.plot(c[:, 0], c[:, 1], color="C1", lw=1.5, label="g(z)")
     if data is not None:
-        d = _np(data)
+        d = _to_numpy(data)
         ax.scatter(d[:, 0], d[:, 1], s=12, color="C3", edgecolor="white", linewidth=0.5, zorder=3, label="data")
     ax.set_xlabel("$y_1$")
     ax.set_ylabel("$y_2$")
@@ -493,18 +489,18 @@ def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Deco
     ax_y.clear()
     ax_z.clear()
     if data is not None:
-        d = _np(data)
+        d = _to_numpy(data)
         ax_y.scatter(d[:, 0], d[:, 1], s=8, color="0.6", zorder=1)
-    dn = _np(dense)
+    dn = _to_numpy(dense)
     ax_y.plot(dn[:, 0], dn[:, 1], color="C0", lw=1.5, label="g(z)")
-    ax_y.plot(*_np(yt[0]), "o", color="C3", label="y")
-    ax_y.plot(*_np(g_check), "s", color="C1", label=r"$g(\overset{\vee}{z})$")  # mathtext misplaces \check
+    ax_y.plot(*_to_numpy(yt[0]), "o", color="C3", label="y")
+    ax_y.plot(*_to_numpy(g_check), "s", color="C1", label=r"$g(\overset{\vee}{z})$")  # mathtext misplaces \check
     ax_y.plot([yt[0, 0].item(), g_check[0].item()], [yt[0, 1].item(), g_check[1].item()], "--", color="C1")
     ax_y.set_aspect("equal")
     ax_y.set_xlabel("$y_1$")
     ax_y.set_ylabel("$y_2$")
     ax_y.legend(loc="upper right", fontsize=7)
-    zn, tn = _np(z), _np(table)
+    zn, tn = _to_numpy(z), _to_numpy(table)
     ax_z.plot(zn, tn, ".-", ms=3)
     ax_z.axvline(z_check.item(), color="C1", ls="--")
     ax_z.set_xlabel("z")
@@ -536,7 +532,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
 
     See chapter 3.
     """
-    c, Fn = _np(coord), _np(F)
+    c, Fn = _to_numpy(coord), _to_numpy(F)
     if Fn.ndim != 2 or Fn.shape != (len(betas), c.size):
         raise ValueError(f"F must have shape (len(betas), len(coord)) = {(len(betas), c.size)}, got {Fn.shape}")
     if ax is None:
@@ -571,7 +567,7 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
 
     See chapter 3.
     """
-    a1, a2, P = _np(y1), _np(y2), _np(densities)
+    a1, a2, P = _to_numpy(y1), _to_numpy(y2), _to_numpy(densities)
     if P.ndim != 3 or P.shape != (len(betas), a2.size, a1.size):
         raise ValueError(f"densities must have shape (len(betas), len(y2), len(y1)) = "
                          f"{(len(betas), a2.size, a1.size)}, got {P.shape}")
@@ -586,7 +582,7 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
             continue
         ax.pcolormesh(a1, a2, P[i], shading="nearest", cmap=cmap)
         if data is not None:
-            d = _np(data)
+            d = _to_numpy(data)
             ax.scatter(d[:, 0], d[:, 1], s=3, color="C0", alpha=0.7)
         ax.set_title(_beta_label(betas[i]), fontsize=9)
         ax.set_aspect("equal")
@@ -616,14 +612,14 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
 
     See chapter 5.
     """
-    g = _np(gap)
+    g = _to_numpy(gap)
     if g.ndim != 1 or not values:
         raise ValueError(f"gap must have shape (n,) and values must not be empty, got {g.shape} and {len(values)} losses")
     panels = [values] if slopes is None else [values, slopes]
     for d in panels:
         for name, v in d.items():
-            if _np(v).shape != g.shape:
-                raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {_np(v).shape}")
+            if _to_numpy(v).shape != g.shape:
+                raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {_to_numpy(v).shape}")
     if axes is None:
         fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.5), squeeze=False,
                                  layout="constrained")
@@ -636,7 +632,7 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
     ylabels = ["loss $l$", r"push $-\partial l / \partial(\mathrm{gap})$"]
     for ax, d, ylabel in zip(axes, panels, ylabels):
         for k, (name, v) in enumerate(d.items()):
-            ax.plot(g, _np(v), color=f"C{k}", lw=1.8, label=name)
+            ax.plot(g, _to_numpy(v), color=f"C{k}", lw=1.8, label=name)
         if margin is not None:
             ax.axvline(margin, color="0.4", ls=":", lw=1)
         ax.axhline(0.0, color="0.7", lw=0.8)
@@ -660,7 +656,7 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
 
     See chapter 5.
     """
-    d = _np(data)
+    d = _to_numpy(data)
     if d.ndim != 2 or d.shape[1] != 2:
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
     n = _check_positive(n, "n", integer=True)
@@ -670,7 +666,7 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     z = np.linspace(0.0, 2 * np.pi, n)
     styles = ["-", "--", "-.", ":"]
     for k, (label, w) in enumerate(fits.items()):
-        w = _np(w.w if isinstance(w, torch.nn.Module) and hasattr(w, "w") else w).astype(float).reshape(-1)
+        w = _to_numpy(w.w if isinstance(w, torch.nn.Module) and hasattr(w, "w") else w).astype(float).reshape(-1)
         if w.shape != (2,):
             raise ValueError(f"fit {label!r} must give two half-axes (w1, w2), got shape {w.shape}")
         ax.plot(w[0] * np.cos(z), w[1] * np.sin(z), styles[k % 4], color=f"C{k}", lw=1.8, label=label)
@@ -707,17 +703,17 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
 
     See chapter 4.
     """
-    xd, yd = _np(x_data), _np(y_data)
+    xd, yd = _to_numpy(x_data), _to_numpy(y_data)
     if xd.ndim != 1 or yd.shape != (xd.shape[0], 2):
         raise ValueError(f"x_data must be (N,) and y_data (N, 2), got {xd.shape} and {yd.shape}")
     xs = np.asarray(list(x_slices), dtype=float)
     s = xs.size
     if s < 1:
         raise ValueError("x_slices must hold at least one value")
-    lw, tw = np.abs(_np(learned)), _np(true)
+    lw, tw = np.abs(_to_numpy(learned)), _to_numpy(true)
     if lw.shape != (s, 2) or tw.shape != (s, 2):
         raise ValueError(f"learned and true must have shape ({s}, 2), got {lw.shape} and {tw.shape}")
-    c = None if centre is None else _np(centre)
+    c = None if centre is None else _to_numpy(centre)
     if c is not None and c.shape != (s, 2):
         raise ValueError(f"centre must have shape ({s}, 2), got {c.shape}")
     n = _check_positive(n, "n", integer=True)
@@ -756,7 +752,7 @@ def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor
 
     See chapter 4.
     """
-    a, lw, tw = _np(x), np.abs(_np(learned)), _np(true)
+    a, lw, tw = _to_numpy(x), np.abs(_to_numpy(learned)), _to_numpy(true)
     if a.ndim != 1 or lw.shape != (a.size, 2) or tw.shape != (a.size, 2):
         raise ValueError(f"x must be (N,), learned and true (N, 2); got {a.shape}, {lw.shape}, {tw.shape}")
     if ax is None:
@@ -786,7 +782,7 @@ def plot_token_probabilities(p_model: torch.Tensor, p_true: torch.Tensor, contex
 
     See chapter 4.
     """
-    pm, pt = _np(p_model), _np(p_true)
+    pm, pt = _to_numpy(p_model), _to_numpy(p_true)
     if pm.ndim != 2 or pm.shape != pt.shape:
         raise ValueError(f"p_model and p_true must have the same shape (C, V), got {pm.shape} and {pt.shape}")
     c, v = pm.shape

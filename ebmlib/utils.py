@@ -93,6 +93,13 @@ def _check_positive(value, name: str, *, allow_inf: bool = False, integer: bool 
     return int(value) if integer else value_f
 
 
+def _check_real(value, name: str) -> float:
+    """Check that ``value`` is a finite real number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)) or not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return float(value)
+
+
 def _check_nonneg_int(value, name: str) -> int:
     """Check that ``value`` is an integer >= 0."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:

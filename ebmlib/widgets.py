@@ -19,7 +19,7 @@ import torch
 
 from .free_energy import free_energy
 from .latent import Decoder, latent_energy_table, latent_grid
-from .plotting import draw_gradient_inference, draw_latent_inference, energy_grid, plot_free_energy_map
+from .plotting import _check_lim, draw_gradient_inference, draw_latent_inference, energy_grid, plot_free_energy_map
 from .utils import _check_nonneg_int, _check_positive, _check_tensor
 
 __all__ = [
@@ -142,16 +142,6 @@ def gradient_inference_widget(energy: Energy, xlim, ylim, **kwargs) -> GradientI
 # Chapters 2 and 3: latent inference and the temperature of the free energy
 # ============================================================================================
 
-def _check_range(lim, name: str) -> tuple[float, float]:
-    try:
-        lo, hi = (float(v) for v in lim)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {lim!r}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"{name} must be finite with low < high, got {lim!r}")
-    return lo, hi
-
-
 class LatentInferenceWidget(widgets.VBox):
     """Two sliders move an observation y; the energy E(y, .) over z and its minimiser z_check follow.
 
@@ -170,7 +160,7 @@ class LatentInferenceWidget(widgets.VBox):
         self.z_grid = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid
         self.data = data
         self.energy_range = energy_range
-        r1, r2 = _check_range(y1_range, "y1_range"), _check_range(y2_range, "y2_range")
+        r1, r2 = _check_lim(y1_range, "y1_range"), _check_lim(y2_range, "y2_range")
         if not (r1[0] <= y0[0] <= r1[1] and r2[0] <= y0[1] <= r2[1]):
             raise ValueError(f"y0={tuple(y0)!r} must lie inside y1_range={r1} and y2_range={r2}")
         self.z_check: float | None = None
@@ -243,7 +233,7 @@ class FreeEnergyBetaWidget(widgets.VBox):
                  figsize=(5.0, 4.2)):
         _check_tensor(y1, "y1", ndim=1)
         _check_tensor(y2, "y2", ndim=1)
-        lo, hi = _check_range(beta_range, "beta_range")
+        lo, hi = _check_lim(beta_range, "beta_range")
         _check_positive(lo, "beta_range low")
         beta = _check_positive(beta, "beta")
         if not lo <= beta <= hi:

@@ -1,6 +1,5 @@
 """Tests for the chapter-2 checkers: correct, incorrect, not attempted and raising solutions."""
 
-import math
 
 import torch
 

@@ -8,7 +8,6 @@ import torch
 from scipy.optimize import minimize_scalar
 
 from ebmlib import datasets
-from ebmlib.free_energy import free_energy
 from ebmlib.latent import (INFERENCE_METHODS, EllipseDecoder, free_energy_on_grid, infer_latent,
                            latent_energy, latent_energy_table, latent_free_energy, latent_grid,
                            local_minima)

@@ -10,7 +10,7 @@ import pytest
 import torch
 from scipy.special import logsumexp
 
-from ebmlib import free_energy, train
+from ebmlib import train
 from ebmlib.datasets import ellipse, ellipse_radii
 from ebmlib.latent import HornDecoder, conditional_free_energy, conditional_latent_energy_table, latent_grid
 

@@ -14,6 +14,7 @@ from ebmlib.utils import (
     _check_energy_output,
     _check_nonneg_int,
     _check_positive,
+    _check_real,
     _check_tensor,
     get_device,
     make_generator,
@@ -120,6 +121,13 @@ class TestChecks:
             _check_positive(math.inf, "lr")
         with pytest.raises(ValueError, match="integer"):
             _check_positive(2.5, "n", integer=True)
+
+    def test_check_real(self):
+        assert _check_real(-2, "a") == -2.0
+        assert _check_real(np.float32(0.5), "a") == 0.5
+        for bad in (math.nan, math.inf, "1", None, True, torch.tensor(1.0)):
+            with pytest.raises(ValueError, match="a must be a finite real number"):
+                _check_real(bad, "a")
 
     def test_check_nonneg_int(self):
         assert _check_nonneg_int(0, "steps") == 0

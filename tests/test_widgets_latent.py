@@ -8,7 +8,7 @@ import ipywidgets as widgets  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from ebmlib import EllipseDecoder, free_energy_on_grid, infer_latent, latent_grid  # noqa: E402
+from ebmlib import EllipseDecoder, free_energy_on_grid, infer_latent  # noqa: E402
 from ebmlib.widgets import (FreeEnergyBetaWidget, LatentInferenceWidget,  # noqa: E402
                                     free_energy_beta_widget, latent_inference_widget)
 
