@@ -203,10 +203,13 @@ def build_book(strict: bool) -> None:
 def cmd_book(_args: argparse.Namespace) -> None:
     setup_venv()
     build_book(strict=False)
+    say("Student edition: the chapter notebooks without solutions, for instructors to hand out")
+    run([PY, "tools/student_edition.py", "_build/student"])
     index = HTML / "index.html"
     say(f"The book is built. Open it in a browser:\n    {index.as_uri()}\n"
         f"or serve it:  {PY} -m http.server --directory {HTML.relative_to(ROOT)} 8000  "
-        "and visit http://localhost:8000")
+        "and visit http://localhost:8000\n"
+        "The student edition (notebooks without solutions) is in _build/student/.")
 
 
 # nbval re-runs the notebooks on one thread, although they are stored from a run on every core (torch
