@@ -67,10 +67,7 @@ def ellipse_radii(x: float | torch.Tensor, alpha: float = 1.5, beta: float = 2.0
     alpha = _check_positive(alpha, "alpha")
     beta = _check_positive(beta, "beta")
     if isinstance(x, torch.Tensor):
-        if not x.is_floating_point():
-            raise ValueError(f"x must be a floating-point tensor, got dtype {x.dtype}")
-        if not bool(torch.isfinite(x).all()):
-            raise ValueError("x contains NaN or infinite values")
+        _check_tensor(x, "x")  # floating, finite, not empty
     else:
         if isinstance(x, bool) or not isinstance(x, (Real, np.floating, np.integer)) or not math.isfinite(float(x)):
             raise ValueError(f"x must be a finite number or a tensor, got {x!r}")

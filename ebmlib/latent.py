@@ -48,6 +48,7 @@ class EllipseDecoder(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """Map latents z of shape (...,) to points g(z) of shape (..., 2)."""
+        _check_tensor(z, "z")
         return torch.stack([self.w[0] * torch.cos(z), self.w[1] * torch.sin(z)], dim=-1)
 
     def extra_repr(self) -> str:

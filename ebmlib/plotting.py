@@ -60,6 +60,13 @@ def _to_numpy(t) -> np.ndarray:
     return np.asarray(t)
 
 
+def _check_finite(a: np.ndarray, name: str) -> np.ndarray:
+    """Refuse to draw NaN/inf (a blank patch in a figure would hide the bug that made it)."""
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return a
+
+
 # ============================================================================================
 # Chapter 1: energy landscapes and gradient inference
 # ============================================================================================
@@ -90,7 +97,12 @@ def energy_grid(
     """
     x0, x1 = _check_lim(xlim, "xlim")
     y0, y1 = _check_lim(ylim, "ylim")
-    nx, ny = (n, n) if isinstance(n, (int, np.integer)) else tuple(n)
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
+        nx, ny = n, n
+    elif isinstance(n, (tuple, list)) and len(n) == 2:
+        nx, ny = n
+    else:
+        raise ValueError(f"n must be a positive integer or a pair (n_x, n_y), got {n!r}")
     nx = _check_positive(nx, "n", integer=True)
     ny = _check_positive(ny, "n", integer=True)
     gx = torch.linspace(x0, x1, nx, dtype=dtype)
@@ -102,6 +114,8 @@ def energy_grid(
     if not isinstance(e, torch.Tensor) or tuple(e.shape) != (points.shape[0],):
         got = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
         raise ValueError(f"energy must return shape ({points.shape[0]},) for a ({points.shape[0]}, 2) grid, got {got}")
+    if not bool(torch.isfinite(e).all()):
+        raise ValueError(f"energy returned NaN or infinite values on the grid xlim={xlim}, ylim={ylim}")
     return Y1.numpy(), Y2.numpy(), e.reshape(ny, nx).detach().cpu().numpy()  # (n_y, n_x)
 
 
@@ -322,7 +336,9 @@ def plot_step_size_grid(
     """
     starts, lrs = list(starts), list(lrs)
     if not starts or not lrs:
-        raise ValueError(f"need at least one start and one step size, got {len(starts)} and {len(lrs)}")
+        raise ValueError(f"starts and lrs must each hold at least one value, got {len(starts)} start(s) "
+                         f"and {len(lrs)} step size(s)")
+    lrs = [_check_positive(lr, "lrs") for lr in lrs]
     grid = energy_grid(energy, xlim, ylim, n)
     fig, axes = plt.subplots(len(starts), len(lrs), figsize=(panel_size * len(lrs), panel_size * len(starts)),
                              squeeze=False, sharex=True, sharey=True, layout="constrained")
@@ -432,6 +448,7 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
     a1, a2, Fn = _to_numpy(y1), _to_numpy(y2), _to_numpy(F)
     if Fn.shape != (a2.size, a1.size):
         raise ValueError(f"F must have shape (len(y2), len(y1)) = {(a2.size, a1.size)}, got {Fn.shape}")
+    _check_finite(Fn, "F")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 4.5))
     mesh = ax.pcolormesh(a1, a2, Fn, shading="nearest", cmap=cmap)
@@ -480,7 +497,13 @@ def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Deco
     """
     ax_y, ax_z = axes
     z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
-    yt = torch.as_tensor(y, dtype=torch.float64).reshape(1, 2)  # (1, 2)
+    try:
+        yt = torch.as_tensor(y, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        yt = None
+    if yt is None or yt.numel() != 2:
+        raise ValueError(f"y must be two numbers (y1, y2) or a tensor of shape (2,), got {y!r}")
+    yt = yt.reshape(1, 2)  # (1, 2)
     with torch.no_grad():
         table = latent_energy_table(yt, decoder, z)[0]  # (N_z,)
         z_check, f_inf = infer_latent(yt, decoder, z_grid=z)
@@ -535,6 +558,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
     c, Fn = _to_numpy(coord), _to_numpy(F)
     if Fn.ndim != 2 or Fn.shape != (len(betas), c.size):
         raise ValueError(f"F must have shape (len(betas), len(coord)) = {(len(betas), c.size)}, got {Fn.shape}")
+    _check_finite(Fn, "F")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.8))
     colors = plt.cm.plasma(np.linspace(0.8, 0.0, len(betas)))  # hot (small beta) = orange, cold = dark
@@ -571,6 +595,7 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
     if P.ndim != 3 or P.shape != (len(betas), a2.size, a1.size):
         raise ValueError(f"densities must have shape (len(betas), len(y2), len(y1)) = "
                          f"{(len(betas), a2.size, a1.size)}, got {P.shape}")
+    _check_finite(P, "densities")
     k = len(betas)
     ncols = k if ncols is None else ncols
     nrows = math.ceil(k / ncols)

@@ -53,6 +53,8 @@ def langevin(
 
     See chapter 6.
     """
+    if not callable(energy):
+        raise ValueError(f"energy must be callable (y of shape (B, D) -> energies (B,)), got {type(energy).__name__}")
     _check_tensor(y0, "y0", ndim=2)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
@@ -79,6 +81,9 @@ def langevin(
                 if noise > 0:
                     y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device),
                            alpha=noise)
+                if not bool(torch.isfinite(y).all()):  # stop before the energy sees NaN/inf
+                    raise ValueError(f"Langevin chains reached NaN/inf at step {step + 1}; "
+                                     f"try a smaller step_size than {eps}")
             if traj is not None:
                 traj.append(y)
     out = torch.stack(traj) if traj is not None else y  # (steps + 1, B, D) or (B, D)

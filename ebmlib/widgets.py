@@ -70,7 +70,7 @@ class GradientInferenceWidget(widgets.VBox):
                  lr_range: tuple[float, float] = (1e-3, 0.5), steps: int = 40, n: int = 81,
                  vmax: float | None = None, levels=20, figsize=(5.0, 4.0)):
         self.energy = energy
-        self.xlim, self.ylim = tuple(xlim), tuple(ylim)
+        self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
         self.steps = _check_nonneg_int(steps, "steps")
         lo, hi = (_check_positive(v, "lr_range") for v in lr_range)
         if not lo < hi:
