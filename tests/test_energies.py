@@ -7,6 +7,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from ebmlib.energies import (parabola, parabola_grad, quadratic, quadratic_grad, tilted_double_well,
                              tilted_double_well_critical_points, tilted_double_well_grad)
@@ -128,3 +129,14 @@ def test_quadratic_bad_shapes():
         quadratic(torch.zeros(2, 3), torch.eye(2))
     with pytest.raises(ValueError, match="b must have shape"):
         quadratic(torch.zeros(2, 3), torch.eye(3), torch.zeros(2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (3, 3), elements=st.floats(-3, 3)), arrays(np.float64, (3,), elements=st.floats(-3, 3)),
+       arrays(np.float64, (4, 3), elements=st.floats(-10, 10)))
+def test_quadratic_grad_matches_autograd_and_minimum(M, b, y):
+    A = torch.tensor(M @ M.T + np.eye(3))  # symmetric positive definite
+    bt, yt = torch.tensor(b), torch.tensor(y)
+    torch.testing.assert_close(quadratic_grad(yt, A, bt), autograd(lambda v: quadratic(v, A, bt), yt))
+    y_star = torch.linalg.solve(A, bt)[None]  # (1, 3): the closed-form minimiser A^{-1} b
+    assert bool((quadratic(yt, A, bt) >= quadratic(y_star, A, bt) - 1e-9).all())

@@ -275,3 +275,27 @@ def test_local_minima_brute_force():
     assert local_minima(T2).tolist() == [[False, False, False, False, True]]
     with pytest.raises(ValueError, match="3"):
         local_minima(torch.zeros(2, 2))
+
+
+# ------------------------------------------------------------------ identities for all inputs (hypothesis)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (4, 2), elements=st.floats(-5, 5)), st.floats(0.2, 3), st.floats(0.2, 3),
+       st.floats(1e-3, 1e3), st.integers(3, 24))
+def test_table_free_energy_and_grid_search_agree(y, w1, w2, beta, n):
+    dec = EllipseDecoder((w1, w2), dtype=torch.float64)
+    yt, z = torch.tensor(y), latent_grid(n, dtype=torch.float64)
+    table = latent_energy_table(yt, dec, z)  # (4, n)
+    for k in (0, n - 1):  # a column of the table is the per-sample energy at that latent
+        torch.testing.assert_close(table[:, k], latent_energy(yt, z[k].expand(4), dec))
+    z_check, f_inf = infer_latent(yt, dec, z_grid=z)
+    torch.testing.assert_close(f_inf, table.min(-1).values)
+    torch.testing.assert_close(latent_energy(yt, z_check, dec), f_inf)
+    torch.testing.assert_close(latent_free_energy(yt, dec, z_grid=z), f_inf)  # beta = inf is the minimum
+    f_beta = latent_free_energy(yt, dec, beta=beta, z_grid=z)
+    assert bool((f_beta >= f_inf - 1e-9).all()) and bool((f_beta <= table.mean(-1) + 1e-9).all())

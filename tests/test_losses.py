@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import logsumexp
@@ -238,3 +238,54 @@ def test_bad_inputs_raise_value_error(call):
 def test_non_tensor_raises_type_error():
     with pytest.raises(TypeError):
         energy_loss([1.0, 2.0])
+
+
+# ---------------------------------------------------------------- identities for all inputs (hypothesis)
+
+_energies = st.floats(-1e3, 1e3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (4,), elements=_energies), arrays(np.float64, (4, 3), elements=_energies),
+       st.floats(0, 100))
+def test_hinge_is_nonnegative_and_averages_its_columns(f_pos, f_neg, margin):
+    loss = hinge_loss(t(f_pos), t(f_neg), margin).item()
+    assert loss >= 0.0
+    per_column = [hinge_loss(t(f_pos), t(f_neg[:, m]), margin).item() for m in range(3)]
+    assert loss == pytest.approx(np.mean(per_column), rel=1e-12, abs=1e-12)
+    assert hinge_loss(t(f_pos), t(f_neg[:, :1]), margin).item() == per_column[0]  # (B, 1) == (B,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (4,), elements=_energies), arrays(np.float64, (4, 3), elements=st.floats(0, 1e3)),
+       st.floats(0, 100))
+def test_hinge_is_zero_once_every_gap_exceeds_the_margin(f_pos, extra, margin):
+    f_neg = f_pos[:, None] + margin + extra  # every gap F(y_neg) - F(y) >= margin ...
+    assume(bool((f_neg - f_pos[:, None] >= margin).all()))  # ... also after rounding
+    assert hinge_loss(t(f_pos), t(f_neg), margin).item() == 0.0
+    # and it is exactly the shortfall when every gap is below the margin
+    short = f_pos[:, None] + margin - 1.0 - extra  # gaps = margin - 1 - extra < margin
+    assert hinge_loss(t(f_pos), t(short), margin).item() == pytest.approx(1.0 + extra.mean(), rel=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (5,), elements=_energies), arrays(np.float64, (5, 3), elements=_energies))
+def test_log_loss_one_negative_is_softplus_and_more_negatives_cost_more(f_pos, f_neg):
+    one = log_loss(t(f_pos), t(f_neg[:, 0])).item()
+    softplus = torch.nn.functional.softplus(t(f_pos - f_neg[:, 0])).mean().item()
+    assert one == pytest.approx(softplus, rel=1e-9, abs=1e-14)  # logsumexp has no log1p: 1e-16 absolute
+    assert one >= 0.0
+    assert log_loss(t(f_pos), t(f_neg)).item() >= one - 1e-12  # a competitor more never lowers the loss
+    assert log_loss(t(f_pos), t(f_neg)).item() >= hinge_loss(t(f_pos), t(f_neg), 0.0).item() - 1e-12
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (6,), elements=st.floats(-50, 50)), st.floats(1e-3, 1e3), st.floats(1e-3, 10),
+       st.floats(-1e3, 1e3), st.lists(st.integers(0, 5), min_size=1, max_size=4))
+def test_nll_is_minus_log_gibbs_density_and_shift_invariant(f_grid, beta, area, c, idx):
+    from ebmlib import gibbs_on_grid
+    fg, f_pos = t(f_grid), t(f_grid[idx])
+    got = nll_loss(f_pos, fg, beta=beta, cell_area=area).item()
+    _, log_z = gibbs_on_grid(fg, beta, area)  # p_g = exp(-beta F_g - log Z), p * area sums to 1
+    assert got == pytest.approx((beta * f_pos + log_z).mean().item(), rel=1e-9, abs=1e-9)
+    assert nll_loss(f_pos + c, fg + c, beta=beta, cell_area=area).item() == pytest.approx(got, rel=1e-7, abs=1e-6)
