@@ -1,5 +1,7 @@
 """Tests for ebmlib.plotting (Agg backend): grid values, artists drawn, bad inputs."""
 
+import math
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,10 +12,34 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from ebmlib import (  # noqa: E402
+    EllipseDecoder,
+    datasets,
+    free_energy_on_grid,
+    gibbs_on_grid,
+    latent_energy_table,
+    latent_free_energy,
+    latent_grid,
+)
 from ebmlib.energies import parabola, tilted_double_well  # noqa: E402
 from ebmlib.inference import gradient_inference  # noqa: E402
-from ebmlib.plotting import (draw_gradient_inference, energy_grid, plot_energy_curve,  # noqa: E402
-                             plot_landscape, plot_step_size_grid)
+from ebmlib.plotting import (  # noqa: E402
+    draw_gradient_inference,
+    draw_latent_inference,
+    energy_grid,
+    plot_density_grid,
+    plot_ellipse_fits,
+    plot_energy_curve,
+    plot_free_energy_map,
+    plot_free_energy_sections,
+    plot_horn_slices,
+    plot_landscape,
+    plot_latent_energy_curves,
+    plot_loss_vs_gap,
+    plot_radii_curves,
+    plot_step_size_grid,
+    plot_token_probabilities,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +125,194 @@ def test_step_size_grid_shape():
     assert sum("diverged" in t for t in titles) == 2  # the last column
     with pytest.raises(ValueError, match="at least one"):
         plot_step_size_grid(tilted_double_well, [], [0.1], steps=1, xlim=(-1, 1), ylim=(-1, 1))
+
+
+# ============================================================================================
+# Tests for the chapter-2/3 figures: what is drawn is the data passed in (lines, arrows, meshes).
+# ============================================================================================
+
+@pytest.fixture
+def setup():
+    y = datasets.ellipse(24, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    dec = EllipseDecoder(dtype=torch.float64)
+    z = latent_grid(48, dtype=torch.float64)
+    return y, dec, z
+
+
+def test_energy_curves_small_multiples(setup):
+    y, dec, z = setup
+    T = latent_energy_table(y, dec, z)
+    fig = plot_latent_energy_curves(T, z, ncols=6)
+    axes = [ax for ax in fig.axes if ax.axison]
+    assert len(fig.axes) == 24 and len(axes) == 24
+    for i in (0, 13, 23):
+        line = axes[i].lines[0]
+        np.testing.assert_allclose(line.get_ydata(), T[i].detach().numpy())
+        marker = axes[i].lines[1]  # the minimum of the curve
+        assert marker.get_ydata()[0] == pytest.approx(T[i].min().item())
+    fig = plot_latent_energy_curves(T[:5], z, ncols=3)  # 2 x 3 with one empty panel
+    assert sum(ax.axison for ax in fig.axes) == 5
+    with pytest.raises(ValueError, match="z_grid"):
+        plot_latent_energy_curves(T, z[:10])
+    with pytest.raises(ValueError, match="z_check"):
+        plot_latent_energy_curves(T, z, z_check=torch.zeros(3))
+
+
+def test_free_energy_map_arrows_are_minus_gradient(setup):
+    y, dec, _ = setup
+    y1 = torch.linspace(-3, 3, 17, dtype=torch.float64)
+    y2 = torch.linspace(-2.5, 2.5, 25, dtype=torch.float64)
+    F, grad = free_energy_on_grid(dec, y1, y2)
+    ax = plot_free_energy_map(y1, y2, F, grad, data=y, curve=dec(latent_grid(100, dtype=torch.float64)))
+    mesh = ax.collections[0]
+    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(25, 17), F.numpy())
+    quiver = [c for c in ax.collections if isinstance(c, matplotlib.quiver.Quiver)][0]
+    np.testing.assert_allclose(quiver.U.reshape(25, 17), -grad[..., 0].numpy())
+    np.testing.assert_allclose(quiver.V.reshape(25, 17), -grad[..., 1].numpy())
+    with pytest.raises(ValueError, match="F must have shape"):
+        plot_free_energy_map(y1, y2, F.T)
+    with pytest.raises(ValueError, match="grad"):
+        plot_free_energy_map(y1, y2, F, grad[..., :1])
+
+
+def test_draw_latent_inference_returns_the_grid_minimum(setup):
+    y, dec, z = setup
+    fig, axes = plt.subplots(1, 2)
+    zc, f = draw_latent_inference(axes, (1.0, 0.5), dec, data=y)
+    T = latent_energy_table(torch.tensor([[1.0, 0.5]], dtype=torch.float64), dec, z)[0]
+    assert f == pytest.approx(T.min().item()) and zc == pytest.approx(z[T.argmin()].item())
+    np.testing.assert_allclose(axes[1].lines[0].get_ydata(), T.detach().numpy())
+
+
+def test_sections_one_curve_per_beta(setup):
+    _, dec, _ = setup
+    c = torch.linspace(-2, 2, 41, dtype=torch.float64)
+    yl = torch.stack([torch.zeros_like(c), c], -1)
+    betas = [0.1, 0.3, 1.0, 3.2, 10.0, math.inf]
+    F = latent_free_energy(yl, dec, beta=torch.tensor(betas, dtype=torch.float64)[:, None])
+    ax = plot_free_energy_sections(c, F, betas)
+    assert len(ax.lines) == 6
+    np.testing.assert_allclose(ax.lines[-1].get_ydata(), F[-1].detach().numpy())
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == r"$\beta=\infty$"
+    with pytest.raises(ValueError, match="len"):
+        plot_free_energy_sections(c, F[:3], betas)
+
+
+def test_density_grid_panels(setup):
+    y, dec, _ = setup
+    y1 = torch.linspace(-3, 3, 31, dtype=torch.float64)
+    y2 = torch.linspace(-2.5, 2.5, 26, dtype=torch.float64)
+    area = float((y1[1] - y1[0]) * (y2[1] - y2[0]))
+    betas = [0.3, 1.0, 10.0, 100.0]
+    P = torch.stack([gibbs_on_grid(free_energy_on_grid(dec, y1, y2, beta=b)[0], b, area)[0] for b in betas])
+    fig = plot_density_grid(y1, y2, P, betas, data=y, ncols=2)
+    assert len(fig.axes) == 4
+    np.testing.assert_allclose(np.asarray(fig.axes[2].collections[0].get_array()).reshape(26, 31), P[2].numpy())
+    with pytest.raises(ValueError, match="densities"):
+        plot_density_grid(y1, y2, P[0], betas)
+
+
+# ============================================================================================
+# Tests for the chapter-4 plots: they draw what they are given and reject mismatched shapes.
+# ============================================================================================
+
+def _data():
+    xs = torch.linspace(0, 1, 5)
+    x = xs.repeat_interleave(3)  # (15,)
+    y = torch.randn(15, 2, generator=torch.Generator().manual_seed(0))
+    return x, y
+
+
+def test_horn_slices_draws_each_panel():
+    x, y = _data()
+    learned = torch.tensor([[1.0, 2.0], [-3.0, 4.0]])
+    fig = plot_horn_slices(x, y, [0.0, 0.74], learned, torch.tensor([[1.0, 2.0], [3.0, 4.0]]),
+                           centre=torch.zeros(2, 2), n=50)
+    axes = fig.axes
+    assert len(axes) == 2
+    assert axes[1].get_title() == "x = 0.75"  # nearest data x
+    solid = [ln for ln in axes[1].lines if ln.get_linestyle() == "-"][0]
+    assert np.isclose(np.abs(solid.get_xdata()).max(), 3.0)  # the sign of f is ignored
+    assert len(axes[0].collections[0].get_offsets()) == 3  # the points at x = 0
+    plt.close(fig)
+
+
+def test_radii_curves_and_token_bars():
+    x = torch.linspace(0, 1, 4)
+    ax = plot_radii_curves(x, -torch.ones(4, 2), 2 * torch.ones(4, 2))
+    assert len(ax.lines) == 4 and np.allclose(ax.lines[1].get_ydata(), 1.0)
+    plt.close(ax.figure)
+    pm = torch.tensor([[0.2, 0.8], [0.5, 0.5], [1.0, 0.0]])
+    ax = plot_token_probabilities(pm, pm, ["a", "b", "c"], ["X", "Y"])
+    heights = sorted(p.get_height() for p in ax.patches)
+    assert np.allclose(heights, sorted(pm.reshape(-1).tolist()))
+    plt.close(ax.figure)
+
+
+def test_bad_shapes():
+    x, y = _data()
+    with pytest.raises(ValueError, match="learned and true"):
+        plot_horn_slices(x, y, [0.0], torch.ones(2, 2), torch.ones(2, 2))
+    with pytest.raises(ValueError, match="y_data"):
+        plot_horn_slices(x, y[:, :1], [0.0], torch.ones(1, 2), torch.ones(1, 2))
+    with pytest.raises(ValueError, match="centre"):
+        plot_horn_slices(x, y, [0.0], torch.ones(1, 2), torch.ones(1, 2), centre=torch.ones(2))
+    with pytest.raises(ValueError):
+        plot_radii_curves(torch.ones(3), torch.ones(3, 2), torch.ones(4, 2))
+    with pytest.raises(ValueError, match="labels"):
+        plot_token_probabilities(torch.ones(2, 2), torch.ones(2, 2), ["a"], ["X", "Y"])
+    with pytest.raises(ValueError, match="same shape"):
+        plot_token_probabilities(torch.ones(2, 2), torch.ones(2, 3), ["a", "b"], ["X", "Y"])
+
+
+# ============================================================================================
+# Tests for the chapter 5 figures: what is drawn, and bad inputs.
+# ============================================================================================
+
+def test_loss_vs_gap_draws_one_line_per_loss_and_panel():
+    gap = torch.linspace(-2, 3, 11)
+    values = {"hinge": torch.relu(1 - gap), "log": torch.nn.functional.softplus(-gap)}
+    slopes = {"hinge": (gap < 1).double(), "log": torch.sigmoid(-gap)}
+    fig = plot_loss_vs_gap(gap, values, slopes=slopes, margin=1.0)
+    left, right = fig.axes
+    assert [l.get_label() for l in left.get_lines()][:2] == ["hinge", "log"]
+    assert np.allclose(left.get_lines()[0].get_ydata(), np.maximum(0, 1 - gap.numpy()))
+    assert np.allclose(right.get_lines()[1].get_ydata(), torch.sigmoid(-gap).numpy())
+    assert any(np.allclose(l.get_xdata(), 1.0) for l in left.get_lines()[2:])  # the margin line
+    plt.close(fig)
+    fig = plot_loss_vs_gap(gap, values)
+    assert len(fig.axes) == 1
+    plt.close(fig)
+
+
+def test_loss_vs_gap_bad_inputs():
+    gap = torch.linspace(-2, 3, 11)
+    with pytest.raises(ValueError, match="shape"):
+        plot_loss_vs_gap(gap, {"a": torch.zeros(5)})
+    with pytest.raises(ValueError):
+        plot_loss_vs_gap(gap, {})
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="axes"):
+        plot_loss_vs_gap(gap, {"a": gap}, slopes={"a": gap}, axes=ax)
+    plt.close("all")
+
+
+def test_ellipse_fits_draws_the_ellipses():
+    data = torch.randn(20, 2)
+    ax = plot_ellipse_fits(data, {"true": (2.0, 1.5), "decoder": EllipseDecoder((1.0, 0.5)),
+                                  "tensor": torch.tensor([3.0, 1.0])})
+    lines = ax.get_lines()
+    assert [l.get_label() for l in lines] == ["true", "decoder", "tensor"]
+    x, y = lines[0].get_xdata(), lines[0].get_ydata()
+    assert np.allclose((x / 2.0) ** 2 + (y / 1.5) ** 2, 1.0)  # points on the ellipse w = (2, 1.5)
+    assert np.isclose(lines[1].get_xdata().max(), 1.0) and np.isclose(lines[2].get_ydata().max(), 1.0, atol=1e-3)
+    assert len(ax.collections[0].get_offsets()) == 20
+    plt.close("all")
+
+
+def test_ellipse_fits_bad_inputs():
+    with pytest.raises(ValueError, match=r"\(B, 2\)"):
+        plot_ellipse_fits(torch.zeros(5, 3), {"a": (1.0, 1.0)})
+    with pytest.raises(ValueError, match="two half-axes"):
+        plot_ellipse_fits(torch.zeros(5, 2), {"a": (1.0, 1.0, 2.0)})
+    plt.close("all")

@@ -1,5 +1,7 @@
 """Tests for ebmlib.widgets: the widget builds, has its sliders, and a slider change recomputes."""
 
+import base64
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,9 +10,17 @@ import ipywidgets as widgets  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
+from ebmlib import EllipseDecoder, free_energy_on_grid, infer_latent  # noqa: E402
 from ebmlib.energies import tilted_double_well  # noqa: E402
 from ebmlib.inference import gradient_inference  # noqa: E402
-from ebmlib.widgets import GradientInferenceWidget, gradient_inference_widget  # noqa: E402
+from ebmlib.widgets import (  # noqa: E402
+    FreeEnergyBetaWidget,
+    GradientInferenceWidget,
+    LatentInferenceWidget,
+    free_energy_beta_widget,
+    gradient_inference_widget,
+    latent_inference_widget,
+)
 
 
 def make(**kw):
@@ -54,3 +64,79 @@ def test_bad_settings():
         make(lr_range=(0.5, 0.01))
     with pytest.raises(ValueError, match="lr"):
         make(lr=-1.0)
+
+
+# ============================================================================================
+# Tests for the chapter-2/3 widgets: they build, have their sliders, and a slider change recomputes.
+# ============================================================================================
+
+def test_latent_inference_widget_follows_the_sliders():
+    dec = EllipseDecoder(dtype=torch.float64)
+    w = latent_inference_widget(dec, y0=(1.0, 0.5))
+    assert isinstance(w, LatentInferenceWidget) and isinstance(w, widgets.VBox)
+    assert isinstance(w.y1, widgets.FloatSlider) and isinstance(w.y2, widgets.FloatSlider)
+    assert w.n_updates == 1
+    w.y1.value = -1.5
+    assert w.n_updates == 2
+    z_ref, f_ref = infer_latent(torch.tensor([[-1.5, 0.5]], dtype=torch.float64), dec)
+    assert w.z_check == pytest.approx(z_ref.item()) and w.f_inf == pytest.approx(f_ref.item())
+    w.y2.value = -2.0
+    z_ref, _ = infer_latent(torch.tensor([[w.y1.value, w.y2.value]], dtype=torch.float64), dec)
+    assert w.n_updates == 3 and w.z_check == pytest.approx(z_ref.item())
+    with pytest.raises(ValueError, match="y0"):
+        latent_inference_widget(dec, y0=(5.0, 0.0))
+
+
+def test_free_energy_beta_widget_recomputes():
+    dec = EllipseDecoder(dtype=torch.float64)
+    y1 = torch.linspace(-3, 3, 13, dtype=torch.float64)
+    y2 = torch.linspace(-2.5, 2.5, 11, dtype=torch.float64)
+    w = free_energy_beta_widget(dec, y1, y2, beta=1.0)
+    assert isinstance(w, FreeEnergyBetaWidget) and isinstance(w.beta, widgets.FloatLogSlider)
+    torch.testing.assert_close(w.F, free_energy_on_grid(dec, y1, y2, beta=1.0)[0])
+    w.beta.value = 10.0
+    assert w.n_updates == 2
+    torch.testing.assert_close(w.F, free_energy_on_grid(dec, y1, y2, beta=w.beta.value)[0])
+    with pytest.raises(ValueError, match="beta"):
+        free_energy_beta_widget(dec, y1, y2, beta=1000.0)
+    with pytest.raises(ValueError, match="beta_range"):
+        free_energy_beta_widget(dec, y1, y2, beta_range=(0.0, 1.0))
+
+
+# ============================================================================================
+# The widgets put their figure inside their Output widget kernel-side, so an executed notebook
+# ============================================================================================
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _only_png(w) -> bytes:
+    """The single output of the widget's Output: a display_data holding a PNG."""
+    assert len(w.output.outputs) == 1
+    out = w.output.outputs[0]
+    assert out["output_type"] == "display_data"
+    png = base64.b64decode(out["data"]["image/png"])
+    assert png.startswith(PNG_MAGIC)
+    assert out["data"]["text/plain"].startswith("<Figure")
+    return png
+
+
+def _widgets():
+    dec = EllipseDecoder(dtype=torch.float64)
+    y1 = torch.linspace(-3, 3, 9, dtype=torch.float64)
+    y2 = torch.linspace(-2, 2, 7, dtype=torch.float64)
+    return [
+        (latent_inference_widget(dec, y0=(1.0, 0.5)), "y1", -1.5),
+        (free_energy_beta_widget(dec, y1, y2, beta=1.0), "beta", 10.0),
+        (gradient_inference_widget(tilted_double_well, (-2.0, 2.0), (-2.0, 2.0), start=(1.0, 1.0)), "y1", -1.0),
+    ]
+
+
+def test_figure_lives_in_the_output_widget_and_is_replaced_on_change(capsys):
+    for w, slider, value in _widgets():
+        first = _only_png(w)
+        getattr(w, slider).value = value
+        second = _only_png(w)  # replaced, not appended
+        assert second != first
+    # nothing leaked to the cell (outside IPython, display() would print "<Figure ...>")
+    assert capsys.readouterr().out == ""
