@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import math
@@ -189,8 +190,8 @@ def plot_landscape(
         levels = np.linspace(float(E.min()), top, int(levels))
     cs = ax.contourf(Y1, Y2, np.minimum(E, levels[-1]), levels=levels, cmap=cmap)
     ax.contour(Y1, Y2, E, levels=levels, colors="k", linewidths=0.3, alpha=0.4)
-    if colorbar:
-        ax.figure.colorbar(cs, ax=ax, label="energy")
+    if colorbar:  # round ticks, not one per contour level
+        ax.figure.colorbar(cs, ax=ax, label="energy", ticks=matplotlib.ticker.MaxNLocator(6))
     for i, path in enumerate(_as_paths(trajectories)):
         ax.plot(path[:, 0], path[:, 1], "-", color=path_color, lw=1.2, alpha=0.9)
         ax.plot(path[0, 0], path[0, 1], "o", color=path_color, mec="k", ms=6, label="start" if i == 0 else None)
@@ -612,6 +613,10 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
         ax.set_title(_beta_label(betas[i]), fontsize=9)
         ax.set_aspect("equal")
         ax.tick_params(labelsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("$y_1$", fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$y_2$", fontsize=8)
     fig.tight_layout()
     return fig
 
