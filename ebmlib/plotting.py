@@ -368,6 +368,24 @@ def _beta_label(b: float) -> str:
 # Chapter 2: latent-variable EBMs
 # ============================================================================================
 
+def _small_multiples(k: int, ncols: int, panel_size: tuple[float, float], *, sharey: bool = True,
+                     xlabel: str = "", ylabel: str = ""):
+    """A grid of ``k`` panels, ``ncols`` per row, spare panels switched off, outer axes labelled.
+
+    Returns the figure and the ``k`` axes to draw on, in reading order.
+    """
+    nrows = math.ceil(k / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+                             sharex=True, sharey=sharey, squeeze=False)
+    for ax in axes.flat[k:]:
+        ax.axis("off")
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel, fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=8)
+    return fig, list(axes.flat[:k])
+
+
 def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
                               ncols: int = 6, sharey: bool = True, panel_size: tuple[float, float] = (1.6, 1.2),
                               titles: Sequence[str] | None = None):
@@ -401,24 +419,14 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
         zc = _to_numpy(z_check)
         if zc.shape != (b,):
             raise ValueError(f"z_check must have shape ({b},), got {zc.shape}")
-    ncols = min(ncols, b)
-    nrows = math.ceil(b / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
-                             sharex=True, sharey=sharey, squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        if i >= b:
-            ax.axis("off")
-            continue
+    fig, axes = _small_multiples(b, min(ncols, b), panel_size, sharey=sharey, xlabel="z", ylabel="E(y, z)")
+    for i, ax in enumerate(axes):
         ax.plot(z, T[i], lw=1.2)
         e_at = np.interp(np.mod(zc[i], 2 * np.pi), z, T[i], period=2 * np.pi)
         ax.plot([np.mod(zc[i], 2 * np.pi)], [e_at], "o", ms=3, color="C3")
         ax.set_title(titles[i] if titles is not None else str(i), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_xticks([0, np.pi, 2 * np.pi], ["0", r"$\pi$", r"$2\pi$"])
-    for ax in axes[-1]:
-        ax.set_xlabel("z", fontsize=8)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("E(y, z)", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -598,14 +606,8 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
                          f"{(len(betas), a2.size, a1.size)}, got {P.shape}")
     _check_finite(P, "densities")
     k = len(betas)
-    ncols = k if ncols is None else ncols
-    nrows = math.ceil(k / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
-                             sharex=True, sharey=True, squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        if i >= k:
-            ax.axis("off")
-            continue
+    fig, axes = _small_multiples(k, k if ncols is None else ncols, panel_size, xlabel="$y_1$", ylabel="$y_2$")
+    for i, ax in enumerate(axes):
         ax.pcolormesh(a1, a2, P[i], shading="nearest", cmap=cmap)
         if data is not None:
             d = _to_numpy(data)
@@ -613,10 +615,6 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
         ax.set_title(_beta_label(betas[i]), fontsize=9)
         ax.set_aspect("equal")
         ax.tick_params(labelsize=7)
-    for ax in axes[-1]:
-        ax.set_xlabel("$y_1$", fontsize=8)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("$y_2$", fontsize=8)
     fig.tight_layout()
     return fig
 
