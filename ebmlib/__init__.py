@@ -12,7 +12,7 @@ from .inference import MultiStartResult, chain_energy, gradient_inference, min_s
 from .latent import (INFERENCE_METHODS, EllipseDecoder, HornDecoder, conditional_free_energy,
                      conditional_latent_energy_table, free_energy_on_grid, infer_latent, latent_energy,
                      latent_energy_table, latent_free_energy, latent_grid, local_minima)
-from .samplers import langevin
+from .samplers import PersistentChains, langevin
 from .training import train
 from .utils import get_device, make_generator, set_seed
 
@@ -33,7 +33,7 @@ __all__ = [
     # chapter 4: self-supervised learning (the horn's conditional latent-variable EBM)
     "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
     # chapter 5: training (the shared loop, a small neural energy) and Langevin sampling
-    "train", "MLPEnergy", "langevin",
+    "train", "MLPEnergy", "langevin", "PersistentChains",
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]

@@ -414,6 +414,16 @@ row(t, "energy: NaN output", lambda: samplers.langevin(NAN_ENERGY, _y(), steps=2
     r"energy returned NaN")
 row(t, "energy: not callable", lambda: samplers.langevin(None, _y(), steps=2, step_size=0.1), expects("energy"))
 
+t = "samplers.PersistentChains"
+_fresh = lambda m, g: torch.zeros(m, 2, dtype=F64)  # noqa: E731
+tensor_rows(t, "init", lambda v: samplers.PersistentChains(v, _fresh), _y())
+row(t, "fresh: not callable", lambda: samplers.PersistentChains(_y(), None), expects("fresh"))
+number_rows(t, "restart_prob", lambda v: samplers.PersistentChains(_y(), _fresh, restart_prob=v),
+            {"negative": -0.1, "above one": 1.5, "nan": math.nan, "string": "0.5", "bool": True})
+row(t, "fresh: wrong shape", lambda: samplers.PersistentChains(_y(), lambda m, g: torch.zeros(m, 3, dtype=F64))(
+    QUAD, steps=1, step_size=0.1), expects("fresh"))
+number_rows(t, "step_size", lambda v: samplers.PersistentChains(_y(), _fresh)(QUAD, steps=1, step_size=v), POSITIVE)
+
 # --- plotting (arrays are accepted here, so no list/ndarray rows) ---------------------------------
 
 LIM = (-2.0, 2.0)

@@ -1,10 +1,12 @@
 """Tests for ebmlib.samplers.langevin: exact stationary moments on a Gaussian, determinism, errors."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
 
-from ebmlib.samplers import langevin
+from ebmlib.samplers import PersistentChains, langevin
 
 D = torch.float64
 MU = torch.tensor([1.0, -0.5], dtype=D)
@@ -98,3 +100,73 @@ def test_bad_energy_and_divergence_raise():
         langevin(lambda y: (y ** 4).sum(-1), torch.full((2, 2), 3.0), steps=50, step_size=1.0)
     with pytest.raises(ValueError):
         langevin(gauss_energy, torch.zeros(2), steps=2, step_size=0.1)  # y0 must be (B, D)
+
+
+# ============================================================================================
+# PersistentChains: restarts, then Langevin from where the chains are
+# ============================================================================================
+
+def _uniform(m, g):
+    return 4 * torch.rand(m, 2, generator=g, dtype=torch.float64) - 2
+
+
+def _gaussian_energy(y):
+    return 0.5 * (y ** 2).sum(1)
+
+
+def test_persistent_chains_without_restarts_continue_one_langevin_run():
+    """Two calls of 5 steps = one langevin run of 10 steps from the same state and generator."""
+    init = torch.zeros(6, 2, dtype=torch.float64)
+    chains = PersistentChains(init, _uniform, restart_prob=0.0, generator=torch.Generator().manual_seed(3))
+    chains(_gaussian_energy, steps=5, step_size=0.1)
+    out = chains(_gaussian_energy, steps=5, step_size=0.1)
+    # the reference draws the same numbers in the same order: (restart mask, fresh) before each run
+    g = torch.Generator().manual_seed(3)
+    y = init
+    for _ in range(2):
+        torch.rand(6, generator=g, dtype=torch.float64)
+        _uniform(6, g)
+        y = langevin(_gaussian_energy, y, steps=5, step_size=0.1, generator=g)
+    assert torch.equal(out, y) and torch.equal(chains.chains, y)
+    assert not torch.equal(out, init)
+
+
+def test_persistent_chains_restart_every_chain_with_probability_one():
+    g = torch.Generator().manual_seed(0)
+    chains = PersistentChains(torch.full((5, 2), 100.0, dtype=torch.float64), _uniform, restart_prob=1.0,
+                              generator=g)
+    out = chains(_gaussian_energy, steps=0, step_size=0.1)  # zero steps: just the restarts
+    assert torch.all(out.abs() <= 2)  # every chain came from fresh(), none kept its 100
+
+
+def test_persistent_chains_restart_the_expected_fraction():
+    m, p = 20000, 0.05
+    init = torch.full((m, 2), 100.0, dtype=torch.float64)
+    chains = PersistentChains(init, _uniform, restart_prob=p, generator=torch.Generator().manual_seed(1))
+    out = chains(_gaussian_energy, steps=0, step_size=0.1)
+    frac = float((out[:, 0] != 100.0).double().mean())
+    assert abs(frac - p) < 6 * math.sqrt(p * (1 - p) / m)  # binomial: 6 standard errors
+
+
+def test_persistent_chains_sample_a_gaussian():
+    """Many calls with restarts from the stationary law keep the chains at N(0, I) (moments)."""
+    g = torch.Generator().manual_seed(2)
+    fresh = lambda m, gen: torch.randn(m, 2, generator=gen, dtype=torch.float64)  # noqa: E731
+    chains = PersistentChains(fresh(4000, g), fresh, restart_prob=0.05, generator=g)
+    for _ in range(20):
+        out = chains(_gaussian_energy, steps=5, step_size=0.01)
+    assert abs(float(out.mean())) < 0.05
+    assert abs(float(out.var()) - 1.0) < 0.08  # step-size bias is about eps/4 = 0.0025
+
+
+def test_persistent_chains_bad_inputs():
+    y = torch.zeros(3, 2, dtype=torch.float64)
+    with pytest.raises(ValueError, match="restart_prob must"):
+        PersistentChains(y, _uniform, restart_prob=1.5)
+    with pytest.raises(ValueError, match="fresh must be callable"):
+        PersistentChains(y, None)
+    with pytest.raises(ValueError, match="init must have 2 dimensions"):
+        PersistentChains(torch.zeros(3, dtype=torch.float64), _uniform)
+    chains = PersistentChains(y, lambda m, g: torch.zeros(m, 3, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"fresh must return a tensor of shape \(3, 2\)"):
+        chains(_gaussian_energy, steps=1, step_size=0.1)
