@@ -5,13 +5,38 @@ Importing ebmlib has no side effects: it neither seeds nor prints. Call ``ebmlib
 """
 
 from . import datasets, losses, plotting, widgets
-from .energies import (MLPEnergy, parabola, parabola_grad, quadratic, quadratic_grad, tilted_double_well,
-                       tilted_double_well_critical_points, tilted_double_well_grad)
+from .energies import (
+                       MLPEnergy,
+                       parabola,
+                       parabola_grad,
+                       quadratic,
+                       quadratic_grad,
+                       tilted_double_well,
+                       tilted_double_well_critical_points,
+                       tilted_double_well_grad,
+)
 from .free_energy import free_energy, gibbs_on_grid
-from .inference import MultiStartResult, chain_energy, gradient_inference, min_sum_chain, multi_start_inference
-from .latent import (INFERENCE_METHODS, EllipseDecoder, HornDecoder, conditional_free_energy,
-                     conditional_latent_energy_table, free_energy_on_grid, infer_latent, latent_energy,
-                     latent_energy_table, latent_free_energy, latent_grid, local_minima)
+from .inference import (
+                       MultiStartResult,
+                       chain_energy,
+                       gradient_inference,
+                       min_sum_chain,
+                       multi_start_inference,
+)
+from .latent import (
+                       INFERENCE_METHODS,
+                       EllipseDecoder,
+                       HornDecoder,
+                       conditional_free_energy,
+                       conditional_latent_energy_table,
+                       free_energy_on_grid,
+                       infer_latent,
+                       latent_energy,
+                       latent_energy_table,
+                       latent_free_energy,
+                       latent_grid,
+                       local_minima,
+)
 from .samplers import PersistentChains, langevin
 from .training import train
 from .utils import get_device, make_generator, set_seed

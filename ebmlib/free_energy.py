@@ -17,7 +17,7 @@ from numbers import Real
 import numpy as np
 import torch
 
-from .utils import _check_positive, _check_tensor
+from ._checks import check_positive, check_tensor
 
 __all__ = ["free_energy", "gibbs_on_grid"]
 
@@ -63,7 +63,7 @@ def _check_beta(beta, energies: torch.Tensor, dim: int):
         return beta.unsqueeze(dim).to(energies.dtype), energies, dim
     if not isinstance(beta, (Real, np.floating, np.integer)) or isinstance(beta, bool):
         raise ValueError(f"beta must be a positive number (or math.inf) or a tensor, got {beta!r}")
-    return _check_positive(beta, "beta", allow_inf=True), energies, dim
+    return check_positive(beta, "beta", allow_inf=True), energies, dim
 
 
 def free_energy(energies: torch.Tensor, beta: float | torch.Tensor = 1.0, dim: int = -1) -> torch.Tensor:
@@ -88,7 +88,7 @@ def free_energy(energies: torch.Tensor, beta: float | torch.Tensor = 1.0, dim: i
 
     See chapter 3.
     """
-    _check_tensor(energies, "energies")
+    check_tensor(energies, "energies")
     dim = _check_dim(energies, dim)
     beta, energies, dim = _check_beta(beta, energies, dim)
     e_min = torch.amin(energies, dim=dim, keepdim=True)  # (..., 1, ...)
@@ -138,9 +138,9 @@ def gibbs_on_grid(F: torch.Tensor, beta: float, cell_area: float) -> tuple[torch
 
     See chapter 3.
     """
-    _check_tensor(F, "F")
-    beta = _check_positive(beta, "beta (a density needs a finite beta)")
-    cell_area = _check_positive(cell_area, "cell_area")
+    check_tensor(F, "F")
+    beta = check_positive(beta, "beta (a density needs a finite beta)")
+    cell_area = check_positive(cell_area, "cell_area")
     logits = -beta * (F - F.min())  # shift for accuracy at large beta; undone in log_Z
     log_z_shifted = torch.logsumexp(logits.reshape(-1), dim=0) + math.log(cell_area)
     p = torch.exp(logits - log_z_shifted)

@@ -9,7 +9,7 @@ from typing import Callable, NamedTuple
 import torch
 from tqdm.auto import tqdm
 
-from .utils import _check_nonneg_int, _check_positive, _check_tensor
+from ._checks import check_nonneg_int, check_positive, check_tensor
 
 __all__ = [
     "gradient_inference",
@@ -83,9 +83,9 @@ def gradient_inference(
     """
     if not callable(energy):
         raise ValueError(f"energy must be callable (y -> energies of shape (B,)), got {type(energy).__name__}")
-    _check_tensor(y0, "y0", ndim=2)
-    steps = _check_nonneg_int(steps, "steps")
-    lr = _check_positive(lr, "lr")
+    check_tensor(y0, "y0", ndim=2)
+    steps = check_nonneg_int(steps, "steps")
+    lr = check_positive(lr, "lr")
     y = y0.detach().clone()
     path = [y.clone()] if return_trajectory else None
     for t in tqdm(range(steps), disable=not progress, desc="gradient inference"):
@@ -138,7 +138,7 @@ def multi_start_inference(
 
     See chapter 1.
     """
-    _check_tensor(starts, "starts", ndim=3)
+    check_tensor(starts, "starts", ndim=3)
     ends, energies = [], []
     for s in tqdm(range(starts.shape[0]), disable=not progress, desc="starts"):
         y = gradient_inference(energy, starts[s], steps=steps, lr=lr)
@@ -164,11 +164,11 @@ def multi_start_inference(
 
 def _check_chain(unary: torch.Tensor, pairwise: torch.Tensor) -> torch.Tensor:
     """Check a chain's tables and return the pairwise table expanded to (T - 1, K, K)."""
-    _check_tensor(unary, "unary", ndim=2)
+    check_tensor(unary, "unary", ndim=2)
     n_steps, k = unary.shape
     if n_steps == 1 and isinstance(pairwise, torch.Tensor) and pairwise.dim() == 3 and pairwise.numel() == 0:
         return pairwise.to(unary.dtype)  # a chain of length 1 has no edges: (0, K, K) is fine
-    _check_tensor(pairwise, "pairwise", ndim=(2, 3))
+    check_tensor(pairwise, "pairwise", ndim=(2, 3))
     if pairwise.dim() == 2:
         if tuple(pairwise.shape) != (k, k):
             raise ValueError(f"pairwise must have shape ({k}, {k}) or ({n_steps - 1}, {k}, {k}) for unary "

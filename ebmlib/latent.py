@@ -15,8 +15,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ._checks import check_nonneg_int, check_positive, check_real, check_tensor
 from .free_energy import free_energy
-from .utils import _check_nonneg_int, _check_positive, _check_real, _check_tensor
 
 __all__ = ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
            "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
@@ -48,7 +48,7 @@ class EllipseDecoder(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """Map latents z of shape (...,) to points g(z) of shape (..., 2)."""
-        _check_tensor(z, "z")
+        check_tensor(z, "z")
         return torch.stack([self.w[0] * torch.cos(z), self.w[1] * torch.sin(z)], dim=-1)
 
     def extra_repr(self) -> str:
@@ -76,7 +76,7 @@ def latent_grid(n: int = 48, *, dtype: torch.dtype | None = None,
 
 
 def _check_y(y) -> torch.Tensor:
-    return _check_tensor(y, "y", ndim=2)
+    return check_tensor(y, "y", ndim=2)
 
 
 def _decode(decoder: Decoder, z: torch.Tensor, d: int) -> torch.Tensor:
@@ -105,7 +105,7 @@ def latent_energy(y: torch.Tensor, z: torch.Tensor, decoder: Decoder) -> torch.T
     See chapter 2.
     """
     _check_y(y)
-    _check_tensor(z, "z", ndim=1)
+    check_tensor(z, "z", ndim=1)
     if z.shape[0] != y.shape[0]:
         raise ValueError(f"z must have one latent per sample, shape ({y.shape[0]},), got {tuple(z.shape)}")
     return ((y - _decode(decoder, z, y.shape[1])) ** 2).sum(-1)
@@ -126,7 +126,7 @@ def latent_energy_table(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor 
     """
     _check_y(y)
     z_grid = latent_grid(48, dtype=y.dtype, device=y.device) if z_grid is None else z_grid
-    _check_tensor(z_grid, "z_grid", ndim=1)
+    check_tensor(z_grid, "z_grid", ndim=1)
     g = _decode(decoder, z_grid, y.shape[1])  # (N_z, D)
     return ((y[:, None, :] - g[None, :, :]) ** 2).sum(-1)  # (B, N_z)
 
@@ -189,7 +189,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     """
     _check_y(y)
     _check_method(method)
-    steps = _check_nonneg_int(steps, "steps")
+    steps = check_nonneg_int(steps, "steps")
     if method == "grid":
         if return_trajectory:
             raise ValueError("return_trajectory needs method 'gd' or 'lbfgs' (a grid search has no iterates)")
@@ -199,17 +199,17 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         return z_grid[idx].detach(), f_inf
     if lr is None:
         lr = 0.1 if method == "gd" else 1.0
-    lr = _check_positive(lr, "lr")
+    lr = check_positive(lr, "lr")
     b = y.shape[0]
     if z0 is None:
         z = torch.zeros(b, dtype=y.dtype, device=y.device)
     elif isinstance(z0, torch.Tensor):
-        _check_tensor(z0, "z0", ndim=(0, 1))
+        check_tensor(z0, "z0", ndim=(0, 1))
         if z0.dim() == 1 and z0.shape[0] not in (1, b):
             raise ValueError(f"z0 must be a number or a tensor of shape ({b},), got shape {tuple(z0.shape)}")
         z = z0.detach().to(dtype=y.dtype, device=y.device).expand(b).clone()  # (B,)
     else:
-        z = torch.full((b,), float(_check_real(z0, "z0")), dtype=y.dtype, device=y.device)
+        z = torch.full((b,), float(check_real(z0, "z0")), dtype=y.dtype, device=y.device)
     y_d = y.detach()
 
     def energy_and_grad(zz: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -272,8 +272,8 @@ def free_energy_on_grid(decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *,
 
     See chapter 2 (F_inf heat map) and chapter 3 (F_beta).
     """
-    _check_tensor(y1, "y1", ndim=1)
-    _check_tensor(y2, "y2", ndim=1)
+    check_tensor(y1, "y1", ndim=1)
+    check_tensor(y2, "y2", ndim=1)
     Y2, Y1 = torch.meshgrid(y2, y1, indexing="ij")  # (n2, n1) each
     with torch.enable_grad():
         y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1).detach().requires_grad_(True)  # (n2*n1, 2)
@@ -298,7 +298,7 @@ def local_minima(table: torch.Tensor, *, periodic: bool = True) -> torch.Tensor:
 
     See chapter 2.
     """
-    _check_tensor(table, "table", ndim=2)
+    check_tensor(table, "table", ndim=2)
     if table.shape[1] < 3:
         raise ValueError(f"table needs at least 3 latent values per row, got shape {tuple(table.shape)}")
     left = torch.roll(table, 1, dims=1)  # E[i, k-1]
@@ -353,13 +353,13 @@ class HornDecoder(nn.Module):
 
     def radii(self, x: torch.Tensor) -> torch.Tensor:
         """The predicted half-axes f(x): x of shape (B,) -> (B, 2)."""
-        _check_tensor(x, "x", ndim=1)
+        check_tensor(x, "x", ndim=1)
         return self.f(x[:, None])  # (B, 1) -> (B, 2)
 
     def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """Points g(x_i, z_k) for x of shape (B,) and latents z of shape (N_z,): (B, N_z, 2)."""
         r = self.radii(x)  # (B, 2)
-        _check_tensor(z, "z", ndim=1)
+        check_tensor(z, "z", ndim=1)
         return torch.stack([r[:, None, 0] * torch.cos(z), r[:, None, 1] * torch.sin(z)], dim=-1)  # (B, N_z, 2)
 
 
@@ -381,12 +381,12 @@ def conditional_latent_energy_table(x: torch.Tensor, y: torch.Tensor, decoder: C
 
     See chapter 4.
     """
-    _check_tensor(x, "x", ndim=1)
+    check_tensor(x, "x", ndim=1)
     _check_y(y)
     if x.shape[0] != y.shape[0]:
         raise ValueError(f"x and y must have the same number of samples, got x {tuple(x.shape)} and y {tuple(y.shape)}")
     z_grid = latent_grid(48, dtype=y.dtype, device=y.device) if z_grid is None else z_grid
-    _check_tensor(z_grid, "z_grid", ndim=(1, 2))
+    check_tensor(z_grid, "z_grid", ndim=(1, 2))
     if not callable(decoder):
         raise ValueError(f"decoder must be callable (x (B,), z (N_z, ...) -> (B, N_z, D)), got {type(decoder).__name__}")
     g = decoder(x, z_grid)

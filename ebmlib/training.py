@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 import torch
 from tqdm.auto import tqdm
 
-from .utils import _check_positive, _check_tensor
+from ._checks import check_positive, check_tensor
 
 __all__ = ["train"]
 
@@ -46,7 +46,7 @@ def _data_tensors(data) -> tuple[tuple[torch.Tensor, ...], int]:
     if not tensors:
         raise ValueError("data must be a tensor or a non-empty tuple of tensors, got an empty tuple")
     for i, t in enumerate(tensors):
-        _check_tensor(t, f"data[{i}]", floating=False)
+        check_tensor(t, f"data[{i}]", floating=False)
         if t.dim() == 0 or t.shape[0] != tensors[0].shape[0]:
             raise ValueError("all data tensors must share their first (sample) dimension, got shapes "
                              + ", ".join(str(tuple(t.shape)) for t in tensors))
@@ -105,14 +105,14 @@ def train(
     See chapter 5.
     """
     params = _parameters(params_or_module)
-    epochs = _check_positive(epochs, "epochs", integer=True)
-    lr = _check_positive(lr, "lr")
+    epochs = check_positive(epochs, "epochs", integer=True)
+    lr = check_positive(lr, "lr")
     if optimizer not in _OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(_OPTIMIZERS)}, got {optimizer!r}")
     if batch_size is not None:
-        batch_size = _check_positive(batch_size, "batch_size", integer=True)
+        batch_size = check_positive(batch_size, "batch_size", integer=True)
     if clip_grad_norm is not None:
-        clip_grad_norm = _check_positive(clip_grad_norm, "clip_grad_norm")
+        clip_grad_norm = check_positive(clip_grad_norm, "clip_grad_norm")
     if data is not None:
         tensors, n = _data_tensors(data)
         unpack = not isinstance(data, torch.Tensor)

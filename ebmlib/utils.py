@@ -1,15 +1,13 @@
-"""Seeding, device choice and the input checks shared by every ebmlib module."""
+"""Seeding, device choice and the randomness convention (``generator=``) of every ebmlib function."""
 
 from __future__ import annotations
 
-import math
 import random
-from numbers import Real
 
 import numpy as np
 import torch
 
-__all__ = ["set_seed", "get_device", "make_generator"]
+__all__ = ["set_seed", "get_device", "make_generator", "as_generator"]
 
 
 def set_seed(seed: int) -> None:
@@ -56,63 +54,20 @@ def make_generator(seed: int | None = None, device: torch.device | str = "cpu") 
     return gen
 
 
-# --------------------------------------------------------------------------------------------
-# Input checks (private helpers used across ebmlib; each raises ValueError with a clear message)
-# --------------------------------------------------------------------------------------------
+def as_generator(generator: torch.Generator | int | None, device: torch.device | str | None = None
+                 ) -> torch.Generator | None:
+    """The one randomness convention of ebmlib: turn a ``generator=`` argument into a generator.
 
-def _check_tensor(t, name: str, *, ndim: int | tuple[int, ...] | None = None,
-                  finite: bool = True, floating: bool = True) -> torch.Tensor:
-    """Check that ``t`` is a tensor with the expected number of dims and finite floating values."""
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if t.dim() not in allowed:
-            want = " or ".join(str(a) for a in allowed)
-            raise ValueError(f"{name} must have {want} dimensions, got shape {tuple(t.shape)}")
-    if floating and not t.is_floating_point():
-        raise ValueError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
-    if t.numel() == 0:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(t.shape)}")
-    if finite and t.is_floating_point() and not bool(torch.isfinite(t).all()):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return t
+    Args:
+        generator: a ``torch.Generator`` (returned as it is), an int seed (a new generator on
+            ``device`` seeded with it), or None (None: draw from torch's global RNG).
+        device: where a new generator lives (the device of the tensors it will draw).
 
-
-def _check_positive(value, name: str, *, allow_inf: bool = False, integer: bool = False):
-    """Check that ``value`` is a real number > 0 (and finite unless ``allow_inf``)."""
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    value_f = float(value)
-    if math.isnan(value_f) or value_f <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    if math.isinf(value_f) and not allow_inf:
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if integer and value_f != int(value_f):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value) if integer else value_f
-
-
-def _check_real(value, name: str) -> float:
-    """Check that ``value`` is a finite real number (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)) or not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return float(value)
-
-
-def _check_nonneg_int(value, name: str) -> int:
-    """Check that ``value`` is an integer >= 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    return int(value)
-
-
-def _check_energy_output(e, batch: int, name: str = "energy") -> torch.Tensor:
-    """Check that an energy function returned a finite tensor of shape (B,)."""
-    if not isinstance(e, torch.Tensor):
-        raise ValueError(f"{name} must return a torch.Tensor of shape ({batch},), got {type(e).__name__}")
-    if tuple(e.shape) != (batch,):
-        raise ValueError(f"{name} must return shape ({batch},) (one energy per sample), got {tuple(e.shape)}")
-    if not bool(torch.isfinite(e).all()):
-        raise ValueError(f"{name} returned NaN or infinite values")
-    return e
+    Returns:
+        A ``torch.Generator`` or None. With a generator or a seed, nothing touches the global RNG.
+    """
+    if generator is None or isinstance(generator, torch.Generator):
+        return generator
+    if isinstance(generator, bool) or not isinstance(generator, (int, np.integer)) or generator < 0:
+        raise ValueError(f"generator must be a torch.Generator, a non-negative int seed or None, got {generator!r}")
+    return make_generator(int(generator), device if device is not None else "cpu")

@@ -17,10 +17,16 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
+from ._checks import check_nonneg_int, check_positive, check_tensor
 from .free_energy import free_energy
 from .latent import Decoder, latent_energy_table, latent_grid
-from .plotting import _check_lim, draw_gradient_inference, draw_latent_inference, energy_grid, plot_free_energy_map
-from .utils import _check_nonneg_int, _check_positive, _check_tensor
+from .plotting import (
+    draw_gradient_inference,
+    draw_latent_inference,
+    energy_grid,
+    plot_free_energy_map,
+)
+from .plotting._common import _check_lim
 
 __all__ = [
     # chapter 1
@@ -71,11 +77,11 @@ class GradientInferenceWidget(widgets.VBox):
                  vmax: float | None = None, levels=20, figsize=(5.0, 4.0)):
         self.energy = energy
         self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
-        self.steps = _check_nonneg_int(steps, "steps")
-        lo, hi = (_check_positive(v, "lr_range") for v in lr_range)
+        self.steps = check_nonneg_int(steps, "steps")
+        lo, hi = (check_positive(v, "lr_range") for v in lr_range)
         if not lo < hi:
             raise ValueError(f"lr_range must be (low, high) with low < high, got {lr_range!r}")
-        lr = _check_positive(lr, "lr")
+        lr = check_positive(lr, "lr")
         if not lo <= lr <= hi:
             raise ValueError(f"lr={lr} must lie inside lr_range={lr_range!r}")
         self.vmax, self.levels = vmax, levels
@@ -231,11 +237,11 @@ class FreeEnergyBetaWidget(widgets.VBox):
     def __init__(self, decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *, beta: float = 1.0,
                  beta_range=(0.1, 100.0), z_grid: torch.Tensor | None = None, data: torch.Tensor | None = None,
                  figsize=(5.0, 4.2)):
-        _check_tensor(y1, "y1", ndim=1)
-        _check_tensor(y2, "y2", ndim=1)
+        check_tensor(y1, "y1", ndim=1)
+        check_tensor(y2, "y2", ndim=1)
         lo, hi = _check_lim(beta_range, "beta_range")
-        _check_positive(lo, "beta_range low")
-        beta = _check_positive(beta, "beta")
+        check_positive(lo, "beta_range low")
+        beta = check_positive(beta, "beta")
         if not lo <= beta <= hi:
             raise ValueError(f"beta={beta} must lie inside beta_range={tuple(beta_range)!r}")
         self.y1, self.y2, self.data = y1, y2, data

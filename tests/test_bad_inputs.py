@@ -562,6 +562,7 @@ for _f in ("FreeEnergyBetaWidget", "free_energy_beta_widget"):
 number_rows("utils.set_seed", "seed", utils.set_seed, {"negative": -1, "float": 1.5, "bool": True, "string": "0"})
 number_rows("utils.get_device", "prefer", utils.get_device, {"unknown": "gpu", "int": 0})
 number_rows("utils.make_generator", "seed", utils.make_generator, {"negative": -1, "float": 1.5, "bool": True})
+number_rows("utils.as_generator", "generator", utils.as_generator, {"negative": -1, "float": 1.5, "bool": True})
 
 
 # ==================================================================================================

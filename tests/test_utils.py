@@ -10,16 +10,8 @@ import pytest
 import torch
 
 import ebmlib
-from ebmlib.utils import (
-    _check_energy_output,
-    _check_nonneg_int,
-    _check_positive,
-    _check_real,
-    _check_tensor,
-    get_device,
-    make_generator,
-    set_seed,
-)
+from ebmlib._checks import check_energy_output, check_nonneg_int, check_positive, check_real, check_tensor
+from ebmlib.utils import as_generator, get_device, make_generator, set_seed
 
 
 def draw():
@@ -96,51 +88,62 @@ def test_import_has_no_side_effects_on_global_rng():
 class TestChecks:
     def test_check_tensor(self):
         t = torch.zeros(2, 3)
-        assert _check_tensor(t, "y", ndim=2) is t
+        assert check_tensor(t, "y", ndim=2) is t
         with pytest.raises(TypeError, match="y must be a torch.Tensor"):
-            _check_tensor([1.0], "y")
+            check_tensor([1.0], "y")
         with pytest.raises(ValueError, match=r"2 dimensions, got shape \(3,\)"):
-            _check_tensor(torch.zeros(3), "y", ndim=2)
+            check_tensor(torch.zeros(3), "y", ndim=2)
         with pytest.raises(ValueError, match="floating-point"):
-            _check_tensor(torch.zeros(2, dtype=torch.long), "y")
+            check_tensor(torch.zeros(2, dtype=torch.long), "y")
         with pytest.raises(ValueError, match="empty"):
-            _check_tensor(torch.zeros(0, 2), "y")
+            check_tensor(torch.zeros(0, 2), "y")
         with pytest.raises(ValueError, match="NaN or infinite"):
-            _check_tensor(torch.tensor([1.0, math.nan]), "y")
+            check_tensor(torch.tensor([1.0, math.nan]), "y")
         with pytest.raises(ValueError, match="NaN or infinite"):
-            _check_tensor(torch.tensor([math.inf]), "y")
+            check_tensor(torch.tensor([math.inf]), "y")
 
     def test_check_positive(self):
-        assert _check_positive(2, "lr") == 2.0
-        assert _check_positive(math.inf, "beta", allow_inf=True) == math.inf
-        assert _check_positive(3, "n", integer=True) == 3
+        assert check_positive(2, "lr") == 2.0
+        assert check_positive(math.inf, "beta", allow_inf=True) == math.inf
+        assert check_positive(3, "n", integer=True) == 3
         for bad in (0, -1.0, math.nan, "1", None, True):
             with pytest.raises(ValueError, match="lr"):
-                _check_positive(bad, "lr")
+                check_positive(bad, "lr")
         with pytest.raises(ValueError, match="finite"):
-            _check_positive(math.inf, "lr")
+            check_positive(math.inf, "lr")
         with pytest.raises(ValueError, match="integer"):
-            _check_positive(2.5, "n", integer=True)
+            check_positive(2.5, "n", integer=True)
 
     def test_check_real(self):
-        assert _check_real(-2, "a") == -2.0
-        assert _check_real(np.float32(0.5), "a") == 0.5
+        assert check_real(-2, "a") == -2.0
+        assert check_real(np.float32(0.5), "a") == 0.5
         for bad in (math.nan, math.inf, "1", None, True, torch.tensor(1.0)):
             with pytest.raises(ValueError, match="a must be a finite real number"):
-                _check_real(bad, "a")
+                check_real(bad, "a")
 
     def test_check_nonneg_int(self):
-        assert _check_nonneg_int(0, "steps") == 0
+        assert check_nonneg_int(0, "steps") == 0
         for bad in (-1, 1.0, True, None):
             with pytest.raises(ValueError, match="steps"):
-                _check_nonneg_int(bad, "steps")
+                check_nonneg_int(bad, "steps")
 
     def test_check_energy_output(self):
         e = torch.zeros(4)
-        assert _check_energy_output(e, 4) is e
+        assert check_energy_output(e, 4) is e
         with pytest.raises(ValueError, match=r"shape \(4,\)"):
-            _check_energy_output(torch.zeros(4, 1), 4)
+            check_energy_output(torch.zeros(4, 1), 4)
         with pytest.raises(ValueError, match="NaN or infinite"):
-            _check_energy_output(torch.tensor([0.0, math.nan, 0.0, 0.0]), 4)
+            check_energy_output(torch.tensor([0.0, math.nan, 0.0, 0.0]), 4)
         with pytest.raises(ValueError, match="torch.Tensor"):
-            _check_energy_output(np.zeros(4), 4)
+            check_energy_output(np.zeros(4), 4)
+
+
+def test_as_generator_passes_generators_and_none_and_seeds_ints():
+    g = torch.Generator().manual_seed(3)
+    assert as_generator(g) is g
+    assert as_generator(None) is None
+    a, b = as_generator(7), as_generator(7)
+    assert torch.equal(torch.rand(5, generator=a), torch.rand(5, generator=b))
+    state = torch.get_rng_state()
+    torch.rand(3, generator=as_generator(11))
+    assert torch.equal(state, torch.get_rng_state())  # a seed never touches the global RNG

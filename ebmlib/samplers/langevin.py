@@ -1,4 +1,4 @@
-"""Samplers: draw points whose density is proportional to exp(-E).
+"""Unadjusted Langevin dynamics: noisy gradient descent on the energy.
 
 See chapter 6.
 """
@@ -12,9 +12,9 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from .utils import _check_energy_output, _check_positive, _check_tensor
+from .._checks import check_energy_output, check_positive, check_tensor
 
-__all__ = ["langevin", "PersistentChains"]
+__all__ = ['langevin']
 
 
 def langevin(
@@ -55,10 +55,10 @@ def langevin(
     """
     if not callable(energy):
         raise ValueError(f"energy must be callable (y of shape (B, D) -> energies (B,)), got {type(energy).__name__}")
-    _check_tensor(y0, "y0", ndim=2)
+    check_tensor(y0, "y0", ndim=2)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    eps = _check_positive(step_size, "step_size")
+    eps = check_positive(step_size, "step_size")
     if noise_scale is None:
         noise = math.sqrt(2.0 * eps)
     else:
@@ -74,7 +74,7 @@ def langevin(
             y_var = y.detach().requires_grad_(True)  # shares memory with y, no copy
             e = energy(y_var)
             if step == 0:
-                _check_energy_output(e, y.shape[0])
+                check_energy_output(e, y.shape[0])
             (grad,) = torch.autograd.grad(e, y_var, grad_outputs=torch.ones_like(e))  # (B, D)
             with torch.no_grad():
                 y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
@@ -91,50 +91,3 @@ def langevin(
         raise ValueError(f"Langevin chains reached NaN/inf after {steps} steps; "
                          f"try a smaller step_size than {eps}")
     return out
-
-
-class PersistentChains:
-    """Persistent Langevin chains with random restarts: a buffer of model samples kept across steps.
-
-    Each call restarts every chain with probability ``restart_prob`` from ``fresh(M, generator)``,
-    moves all chains ``steps`` Langevin steps under the current energy, keeps them for the next call
-    and returns them. Training uses them for the model term of the maximum-likelihood gradient;
-    restarts keep regions the chains have left from being forgotten (Du and Mordatch, 2019).
-
-    Args:
-        init: (M, D) initial states, one chain per row.
-        fresh: ``fresh(M, generator) -> (M, D)`` new starting points for restarted chains.
-        restart_prob: probability in [0, 1] that a chain restarts at a call.
-        generator: torch.Generator for the restarts and the Langevin noise.
-
-    Attributes:
-        chains: the current (M, D) states (detached).
-
-    See chapter 5.
-    """
-
-    def __init__(self, init: torch.Tensor, fresh: Callable[[int, torch.Generator | None], torch.Tensor], *,
-                 restart_prob: float = 0.05, generator: torch.Generator | None = None) -> None:
-        _check_tensor(init, "init", ndim=2)
-        if not callable(fresh):
-            raise ValueError(f"fresh must be callable (M, generator) -> (M, D), got {type(fresh).__name__}")
-        if isinstance(restart_prob, bool) or not isinstance(restart_prob, Real) or not 0 <= restart_prob <= 1:
-            raise ValueError(f"restart_prob must be a number in [0, 1], got {restart_prob!r}")
-        self.chains = init.detach().clone()
-        self.fresh, self.restart_prob, self.generator = fresh, float(restart_prob), generator
-
-    def __call__(self, energy: Callable[[torch.Tensor], torch.Tensor], *, steps: int, step_size: float,
-                 noise_scale: float | None = None) -> torch.Tensor:
-        """Restart some chains, run ``steps`` Langevin steps of ``energy``; return the (M, D) states."""
-        m = self.chains.shape[0]
-        restart = torch.rand(m, generator=self.generator, dtype=self.chains.dtype,
-                             device=self.chains.device) < self.restart_prob  # (M,)
-        new = self.fresh(m, self.generator)
-        if not isinstance(new, torch.Tensor) or new.shape != self.chains.shape:
-            raise ValueError(f"fresh must return a tensor of shape {tuple(self.chains.shape)}, "
-                             f"got {getattr(new, 'shape', type(new).__name__)}")
-        start = torch.where(restart[:, None], new, self.chains)  # (M, D)
-        self.chains = langevin(energy, start, steps=steps, step_size=step_size, noise_scale=noise_scale,
-                               generator=self.generator)
-        return self.chains
-

@@ -10,29 +10,15 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import nn
 
-from .utils import _check_real, _check_tensor
+from .._checks import check_real, check_tensor
 
-__all__ = [
-    "parabola",
-    "parabola_grad",
-    "tilted_double_well",
-    "tilted_double_well_grad",
-    "tilted_double_well_critical_points",
-    "quadratic",
-    "quadratic_grad",
-    "MLPEnergy",
-]
+__all__ = ['parabola', 'parabola_grad', 'tilted_double_well', 'tilted_double_well_grad', 'tilted_double_well_critical_points', 'quadratic', 'quadratic_grad']
 
-
-# --------------------------------------------------------------------------------------------
-# The y^2 = x example: two correct answers for every x > 0
-# --------------------------------------------------------------------------------------------
 
 def _parabola_inputs(x, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Check (x, y) for the parabola energy and return x as a column (B, 1) and y (B, 1)."""
-    _check_tensor(y, "y", ndim=2)
+    check_tensor(y, "y", ndim=2)
     if y.shape[1] != 1:
         raise ValueError(f"y must have shape (B, 1), got {tuple(y.shape)}")
     batch = y.shape[0]
@@ -40,7 +26,7 @@ def _parabola_inputs(x, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if not math.isfinite(x):
             raise ValueError(f"x must be finite, got {x!r}")
         return torch.full((batch, 1), float(x), dtype=y.dtype, device=y.device), y
-    _check_tensor(x, "x", ndim=(1, 2))
+    check_tensor(x, "x", ndim=(1, 2))
     if x.dim() == 2 and x.shape[1] != 1:
         raise ValueError(f"x must have shape (B,) or (B, 1), got {tuple(x.shape)}")
     if x.shape[0] != batch:
@@ -84,12 +70,8 @@ def parabola_grad(x: torch.Tensor | float, y: torch.Tensor) -> torch.Tensor:
     return 4.0 * y * (y**2 - x)  # (B, 1)
 
 
-# --------------------------------------------------------------------------------------------
-# A 2-D landscape with two basins of different depth and a saddle between them
-# --------------------------------------------------------------------------------------------
-
 def _check_y2(y: torch.Tensor) -> torch.Tensor:
-    _check_tensor(y, "y", ndim=2)
+    check_tensor(y, "y", ndim=2)
     if y.shape[1] != 2:
         raise ValueError(f"y must have shape (B, 2), got {tuple(y.shape)}")
     return y
@@ -114,7 +96,7 @@ def tilted_double_well(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) -> to
     See chapter 1.
     """
     _check_y2(y)
-    a, b = _check_real(a, "a"), _check_real(b, "b")
+    a, b = check_real(a, "a"), check_real(b, "b")
     y1, y2 = y[:, 0], y[:, 1]
     return (y1**2 - 1.0) ** 2 + a * y1 + b * y2**2  # (B,)
 
@@ -134,7 +116,7 @@ def tilted_double_well_grad(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) 
     See chapter 1.
     """
     _check_y2(y)
-    a, b = _check_real(a, "a"), _check_real(b, "b")
+    a, b = check_real(a, "a"), check_real(b, "b")
     y1, y2 = y[:, 0], y[:, 1]
     return torch.stack([4.0 * y1 * (y1**2 - 1.0) + a, 2.0 * b * y2], dim=1)  # (B, 2)
 
@@ -156,7 +138,7 @@ def tilted_double_well_critical_points(*, a: float = 0.5, b: float = 1.0) -> dic
 
     See chapter 1.
     """
-    a, b = _check_real(a, "a"), _check_real(b, "b")
+    a, b = check_real(a, "a"), check_real(b, "b")
     a_max = 8.0 / (3.0 * math.sqrt(3.0))
     if abs(a) >= a_max:
         raise ValueError(f"|a| must be < 8/(3 sqrt 3) = {a_max:.4f} for two minima, got a = {a}")
@@ -171,19 +153,15 @@ def tilted_double_well_critical_points(*, a: float = 0.5, b: float = 1.0) -> dic
     return {"global_min": point(glob), "local_min": point(loc), "saddle": point(middle)}
 
 
-# --------------------------------------------------------------------------------------------
-# A quadratic bowl: the one landscape where gradient descent has a closed form
-# --------------------------------------------------------------------------------------------
-
 def _quadratic_inputs(y: torch.Tensor, A: torch.Tensor, b: torch.Tensor | None):
-    _check_tensor(y, "y", ndim=2)
-    _check_tensor(A, "A", ndim=2)
+    check_tensor(y, "y", ndim=2)
+    check_tensor(A, "A", ndim=2)
     d = y.shape[1]
     if tuple(A.shape) != (d, d):
         raise ValueError(f"A must have shape ({d}, {d}) to match y {tuple(y.shape)}, got {tuple(A.shape)}")
     if b is None:
         b = torch.zeros(d, dtype=y.dtype, device=y.device)
-    _check_tensor(b, "b", ndim=1)
+    check_tensor(b, "b", ndim=1)
     if b.shape[0] != d:
         raise ValueError(f"b must have shape ({d},), got {tuple(b.shape)}")
     return A.to(y.dtype), b.to(y.dtype)
@@ -225,58 +203,3 @@ def quadratic_grad(y: torch.Tensor, A: torch.Tensor, b: torch.Tensor | None = No
     """
     A, b = _quadratic_inputs(y, A, b)
     return y @ A.T - b  # (B, D)
-
-
-# --------------------------------------------------------------------------------------------
-# Chapter 5: a small neural energy, trained by maximum likelihood
-# --------------------------------------------------------------------------------------------
-
-class MLPEnergy(nn.Module):
-    """A small multilayer-perceptron energy with an optional quadratic confinement.
-
-    E(y) = f_theta(y) + (c / 2) ||y||^2, with f_theta a perceptron with SiLU activations
-    (smooth, so Langevin dynamics can use its gradient) and one scalar output. The confinement
-    c >= 0 keeps exp(-E) integrable and the energy high far from the data, where neither a grid
-    nor a sampler looks.
-
-    Args:
-        dim: dimension D of y.
-        hidden: widths of the hidden layers (at least one).
-        confinement: c >= 0 (0 means none).
-        dtype: dtype of the parameters (default: torch's default dtype).
-
-    Shapes: ``forward`` maps y (B, D) to energies (B,).
-
-    See chapter 5.
-    """
-
-    def __init__(self, dim: int = 2, hidden: tuple[int, ...] = (32, 32), *, confinement: float = 0.5,
-                 dtype: torch.dtype | None = None) -> None:
-        super().__init__()
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
-            raise ValueError(f"dim must be a positive integer, got {dim!r}")
-        hidden = tuple(hidden)
-        if not hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
-            raise ValueError(f"hidden must be a non-empty sequence of positive integers, got {hidden!r}")
-        confinement = _check_real(confinement, "confinement")
-        if confinement < 0:
-            raise ValueError(f"confinement must be >= 0, got {confinement!r}")
-        layers: list[nn.Module] = []
-        width = dim
-        for h in hidden:
-            layers += [nn.Linear(width, h, dtype=dtype), nn.SiLU()]
-            width = h
-        layers.append(nn.Linear(width, 1, dtype=dtype))
-        self.net = nn.Sequential(*layers)
-        self.dim = dim
-        self.confinement = confinement
-
-    def forward(self, y: torch.Tensor) -> torch.Tensor:
-        """Energies E(y) of shape (B,) for y of shape (B, D)."""
-        _check_tensor(y, "y", ndim=2)
-        if y.shape[1] != self.dim:
-            raise ValueError(f"y must have shape (B, {self.dim}), got {tuple(y.shape)}")
-        return self.net(y)[:, 0] + 0.5 * self.confinement * (y**2).sum(dim=1)  # (B, 1) -> (B,)
-
-    def extra_repr(self) -> str:
-        return f"confinement={self.confinement:g}"

@@ -1,0 +1,22 @@
+"""Exceptions that callers are meant to catch by type."""
+
+from __future__ import annotations
+
+__all__ = ["DivergenceError"]
+
+
+class DivergenceError(ValueError):
+    """A sampler or gradient inference left the finite numbers (NaN or inf): the step was too large.
+
+    A subclass of ``ValueError``, so code that catches bad input catches it too; code that wants to
+    react to divergence (draw the diverging path, retry with a smaller step) catches this type
+    instead of reading the message.
+
+    Attributes:
+        step: the first step (counting from 1) at which divergence was detected, when known; a
+            sampler that checks every few steps reports the check that saw it.
+    """
+
+    def __init__(self, message: str, *, step: int | None = None) -> None:
+        super().__init__(message)
+        self.step = step

@@ -1,0 +1,12 @@
+"""Loss functionals: how training turns energies into a number to minimise.
+
+Every loss returns the scalar mean over the batch (or, with ``reduction="none"`` where offered, one
+value per sample).
+
+See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
+"""
+
+from .likelihood import grid_log_likelihood, ml_gradient, square_grid
+from .margin import energy_loss, hinge_loss, log_loss, nll_loss
+
+__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid"]

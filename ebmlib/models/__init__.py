@@ -1,0 +1,5 @@
+"""Models with parameters: neural energies and, as the chapters add them, the RBM, k-means, sparse coding, PCA, GLO."""
+
+from .mlp import MLPEnergy
+
+__all__ = ["MLPEnergy"]

@@ -1,0 +1,34 @@
+"""Figures for the book, by topic: landscapes, latent variables, free energy, self-supervised learning, training.
+
+Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and returns it (or the
+``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
+"""
+
+from .free_energy import plot_density_grid, plot_free_energy_sections
+from .landscapes import (
+    draw_gradient_inference,
+    energy_grid,
+    plot_energy_curve,
+    plot_landscape,
+    plot_step_size_grid,
+)
+from .latent import (
+    draw_latent_inference,
+    plot_free_energy_map,
+    plot_latent_energy_curves,
+)
+from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
+from .training import plot_ellipse_fits, plot_loss_vs_gap
+
+__all__ = [
+    # landscapes and gradient inference (chapter 1)
+    "energy_grid", "plot_landscape", "plot_energy_curve", "draw_gradient_inference", "plot_step_size_grid",
+    # latent-variable EBMs (chapter 2)
+    "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference",
+    # free energy (chapter 3)
+    "plot_free_energy_sections", "plot_density_grid",
+    # self-supervised learning (chapter 4)
+    "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
+    # loss functionals and training (chapter 5)
+    "plot_loss_vs_gap", "plot_ellipse_fits",
+]

@@ -1,0 +1,177 @@
+"""Latent-variable EBMs: energy curves over z, free-energy maps, latent inference.
+
+See chapter 2.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from .._checks import check_tensor
+from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
+from ._common import _check_finite, _small_multiples, _to_numpy
+
+__all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference']
+
+
+def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
+                              ncols: int = 6, sharey: bool = True, panel_size: tuple[float, float] = (1.6, 1.2),
+                              titles: Sequence[str] | None = None):
+    """Small multiples of the energy curves E_i(z) = E(y_i, z) over the latent grid, one per sample.
+
+    Args:
+        table: energies, (B, N_z) (e.g. ``latent_energy_table(y, decoder, z_grid)``).
+        z_grid: the latents, (N_z,).
+        z_check: optional minimisers to mark, (B,) (defaults to the grid argmin of each row).
+        ncols: panels per row.
+        sharey: share the energy axis across panels.
+        panel_size: (width, height) of one panel in inches.
+        titles: optional panel titles, B strings (default "i").
+
+    Returns:
+        The ``Figure``.
+
+    See chapter 2.
+    """
+    check_tensor(table, "table", ndim=2)
+    check_tensor(z_grid, "z_grid", ndim=1)
+    b, nz = table.shape
+    if z_grid.shape[0] != nz:
+        raise ValueError(f"z_grid must have {nz} values (the columns of table), got {z_grid.shape[0]}")
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    T, z = _to_numpy(table), _to_numpy(z_grid)
+    if z_check is None:
+        zc = z[T.argmin(1)]
+    else:
+        zc = _to_numpy(z_check)
+        if zc.shape != (b,):
+            raise ValueError(f"z_check must have shape ({b},), got {zc.shape}")
+    fig, axes = _small_multiples(b, min(ncols, b), panel_size, sharey=sharey, xlabel="z", ylabel="E(y, z)")
+    for i, ax in enumerate(axes):
+        ax.plot(z, T[i], lw=1.2)
+        e_at = np.interp(np.mod(zc[i], 2 * np.pi), z, T[i], period=2 * np.pi)
+        ax.plot([np.mod(zc[i], 2 * np.pi)], [e_at], "o", ms=3, color="C3")
+        ax.set_title(titles[i] if titles is not None else str(i), fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.set_xticks([0, np.pi, 2 * np.pi], ["0", r"$\pi$", r"$2\pi$"])
+    fig.tight_layout()
+    return fig
+
+
+def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, grad: torch.Tensor | None = None, *,
+                         data: torch.Tensor | None = None, curve: torch.Tensor | None = None, ax=None,
+                         cmap: str = "viridis", arrow_sign: float = -1.0, colorbar: bool = True,
+                         label: str = r"$F_\infty(y)$"):
+    """Heat map of a free energy on a grid of y, with gradient arrows, data points and the manifold.
+
+    Arrows show ``arrow_sign * grad`` (default -grad F, the direction that lowers the free energy,
+    pointing to the manifold of low energy; use +1 for the gradient itself).
+
+    Args:
+        y1, y2: grid values, (n1,) and (n2,).
+        F: free energy on the grid, (n2, n1) (as returned by ``free_energy_on_grid``).
+        grad: its gradient in y, (n2, n1, 2), or None for no arrows.
+        data: observed points to overlay, (B, 2).
+        curve: points of the decoder's manifold g(z) to draw as a closed line, (N, 2).
+        ax: axes to draw on (new figure if None).
+        cmap, colorbar, label: appearance.
+
+    Returns:
+        The ``Axes``.
+
+    See chapter 2.
+    """
+    a1, a2, Fn = _to_numpy(y1), _to_numpy(y2), _to_numpy(F)
+    if Fn.shape != (a2.size, a1.size):
+        raise ValueError(f"F must have shape (len(y2), len(y1)) = {(a2.size, a1.size)}, got {Fn.shape}")
+    _check_finite(Fn, "F")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.0, 4.5))
+    mesh = ax.pcolormesh(a1, a2, Fn, shading="nearest", cmap=cmap)
+    if colorbar:
+        ax.figure.colorbar(mesh, ax=ax, label=label)
+    if grad is not None:
+        g = _to_numpy(grad)
+        if g.shape != Fn.shape + (2,):
+            raise ValueError(f"grad must have shape {Fn.shape + (2,)}, got {g.shape}")
+        Y1, Y2 = np.meshgrid(a1, a2)
+        ax.quiver(Y1, Y2, arrow_sign * g[..., 0], arrow_sign * g[..., 1], color="white", alpha=0.8,
+                  angles="xy", pivot="mid")
+    if curve is not None:
+        c = _to_numpy(curve)
+        c = np.concatenate([c, c[:1]])
+        ax.plot(c[:, 0], c[:, 1], color="C1", lw=1.5, label="g(z)")
+    if data is not None:
+        d = _to_numpy(data)
+        ax.scatter(d[:, 0], d[:, 1], s=12, color="C3", edgecolor="white", linewidth=0.5, zorder=3, label="data")
+    ax.set_xlabel("$y_1$")
+    ax.set_ylabel("$y_2$")
+    ax.set_aspect("equal")
+    return ax
+
+
+def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Decoder, *,
+                          z_grid: torch.Tensor | None = None, data: torch.Tensor | None = None,
+                          ylim: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Draw one observation's inference: y and g(z_check) on the manifold, and E(y, .) over z.
+
+    Left axes: the manifold {g(z)}, the point y, the closest grid point g(z_check) and the segment
+    between them (its squared length is F_inf(y)). Right axes: E(y, z) over the grid with z_check.
+
+    Args:
+        axes: a pair of Matplotlib axes (y plane, energy over z); they are cleared first.
+        y: the observation, two numbers or a tensor (2,).
+        decoder: g, maps (N_z,) latents to (N_z, 2) points.
+        z_grid: latents (default ``latent_grid(48)``).
+        data: optional points to show faintly in the y plane, (B, 2).
+        ylim: optional fixed energy range of the right axes.
+
+    Returns:
+        ``(z_check, F_inf)`` as floats.
+
+    See chapter 2.
+    """
+    ax_y, ax_z = axes
+    z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
+    try:
+        yt = torch.as_tensor(y, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        yt = None
+    if yt is None or yt.numel() != 2:
+        raise ValueError(f"y must be two numbers (y1, y2) or a tensor of shape (2,), got {y!r}")
+    yt = yt.reshape(1, 2)  # (1, 2)
+    with torch.no_grad():
+        table = latent_energy_table(yt, decoder, z)[0]  # (N_z,)
+        z_check, f_inf = infer_latent(yt, decoder, z_grid=z)
+        dense = decoder(torch.linspace(0, 2 * math.pi, 200, dtype=torch.float64))  # (200, 2)
+        g_check = decoder(z_check)[0]
+    ax_y.clear()
+    ax_z.clear()
+    if data is not None:
+        d = _to_numpy(data)
+        ax_y.scatter(d[:, 0], d[:, 1], s=8, color="0.6", zorder=1)
+    dn = _to_numpy(dense)
+    ax_y.plot(dn[:, 0], dn[:, 1], color="C0", lw=1.5, label="g(z)")
+    ax_y.plot(*_to_numpy(yt[0]), "o", color="C3", label="y")
+    ax_y.plot(*_to_numpy(g_check), "s", color="C1", label=r"$g(\overset{\vee}{z})$")  # mathtext misplaces \check
+    ax_y.plot([yt[0, 0].item(), g_check[0].item()], [yt[0, 1].item(), g_check[1].item()], "--", color="C1")
+    ax_y.set_aspect("equal")
+    ax_y.set_xlabel("$y_1$")
+    ax_y.set_ylabel("$y_2$")
+    ax_y.legend(loc="upper right", fontsize=7)
+    zn, tn = _to_numpy(z), _to_numpy(table)
+    ax_z.plot(zn, tn, ".-", ms=3)
+    ax_z.axvline(z_check.item(), color="C1", ls="--")
+    ax_z.set_xlabel("z")
+    ax_z.set_ylabel("E(y, z)")
+    ax_z.set_xticks([0, np.pi, 2 * np.pi], ["0", r"$\pi$", r"$2\pi$"])
+    if ylim is not None:
+        ax_z.set_ylim(*ylim)
+    ax_z.set_title(rf"$\overset{{\vee}}{{z}}$ = {z_check.item():.3f}, $F_\infty$ = {f_inf.item():.4g}", fontsize=9)
+    return z_check.item(), f_inf.item()
