@@ -39,14 +39,15 @@ from .latent import (
 )
 from .samplers import PersistentChains, langevin
 from .training import train
-from .utils import get_device, make_generator, set_seed
+from .errors import DivergenceError
+from .utils import as_generator, get_device, make_generator, set_seed
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
     # utilities
-    "set_seed", "get_device", "make_generator",
+    "set_seed", "get_device", "make_generator", "as_generator", "DivergenceError",
     # chapter 1: energies and inference
     "parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_double_well",
     "tilted_double_well_grad", "tilted_double_well_critical_points",

@@ -35,7 +35,7 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 
 F64 = torch.float64
 MODULES = ["energies", "inference", "latent", "free_energy", "datasets", "losses", "training", "samplers",
-           "plotting", "widgets", "utils"]
+           "plotting", "widgets", "utils", "errors"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05"]
 
 
@@ -587,6 +587,7 @@ def test_bad_input_raises_a_clear_error(r: Row):
 NO_DATA = {
     "inference.MultiStartResult",  # a NamedTuple of results; it is built only by multi_start_inference
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
+    "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
 }
 
 

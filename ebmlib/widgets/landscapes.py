@@ -1,4 +1,4 @@
-"""Interactive figures (ipywidgets), organised by the chapter that introduces them.
+"""Widgets on energy landscapes: gradient inference (chapter 1), latent inference and beta (chapters 2, 3).
 
 Each widget is a ``VBox`` subclass with its sliders as attributes and an ``update()`` method that
 recomputes and redraws; every slider change calls ``update()``. Each has a static small-multiples
@@ -17,16 +17,16 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from ._checks import check_nonneg_int, check_positive, check_tensor
-from .free_energy import free_energy
-from .latent import Decoder, latent_energy_table, latent_grid
-from .plotting import (
+from .._checks import check_nonneg_int, check_positive, check_tensor
+from ..free_energy import free_energy
+from ..latent import Decoder, latent_energy_table, latent_grid
+from ..plotting import (
     draw_gradient_inference,
     draw_latent_inference,
     energy_grid,
     plot_free_energy_map,
 )
-from .plotting._common import _check_lim
+from ..plotting._common import _check_lim
 
 __all__ = [
     # chapter 1
