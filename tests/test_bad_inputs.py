@@ -565,6 +565,76 @@ number_rows("utils.make_generator", "seed", utils.make_generator, {"negative": -
 number_rows("utils.as_generator", "generator", utils.as_generator, {"negative": -1, "float": 1.5, "bool": True})
 
 
+# --- chapter 7: contrastive methods (losses and data) ----------------------------------------------
+
+for _f in ("score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"):
+    _kw = {"sigma": 0.1} if _f.startswith("denoising") else {}
+    fn = getattr(losses, _f)
+    t = f"losses.{_f}"
+    tensor_rows(t, "y", lambda v, fn=fn, _kw=_kw: fn(QUAD, v, **_kw), _y())
+    row(t, "energy: not callable", lambda fn=fn, _kw=_kw: fn(None, _y(), **_kw), expects("energy"))
+    row(t, "energy: wrong output", lambda fn=fn, _kw=_kw: fn(WRONG_SHAPE, _y(), **_kw), expects("energy"))
+    if _f != "score_matching_loss":
+        number_rows(t, "generator", lambda v, fn=fn, _kw=_kw: fn(QUAD, _y(), generator=v, **_kw), {"negative": -1, "float": 1.5})
+number_rows("losses.sliced_score_matching_loss", "n_projections",
+            lambda v: losses.sliced_score_matching_loss(QUAD, _y(), n_projections=v), {"zero": 0, "float": 1.5, "bool": True})
+number_rows("losses.denoising_score_matching_loss", "sigma",
+            lambda v: losses.denoising_score_matching_loss(QUAD, _y(), sigma=v), POSITIVE)
+
+t = "losses.nce_loss"
+_NLP = lambda y: -0.5 * (y**2).sum(1) - math.log(2 * math.pi)  # noqa: E731 - N(0, I) in 2-D
+tensor_rows(t, "y_data", lambda v: losses.nce_loss(QUAD, 0.0, v, _y(), _NLP), _y())
+tensor_rows(t, "y_noise", lambda v: losses.nce_loss(QUAD, 0.0, _y(), v, _NLP), _y())
+row(t, "y_noise: wrong width", lambda: losses.nce_loss(QUAD, 0.0, _y(), _y(3, 3), _NLP), expects("y_noise"))
+number_rows(t, "log_z", lambda v: losses.nce_loss(QUAD, v, _y(), _y(), _NLP),
+            {**REAL, "vector": torch.zeros(2, dtype=F64), "int tensor": torch.tensor(1)})
+row(t, "energy: not callable", lambda: losses.nce_loss(None, 0.0, _y(), _y(), _NLP), expects("energy"))
+row(t, "energy: wrong output", lambda: losses.nce_loss(WRONG_SHAPE, 0.0, _y(), _y(), _NLP), expects("energy"))
+row(t, "noise_log_prob: not callable", lambda: losses.nce_loss(QUAD, 0.0, _y(), _y(), None), expects("noise_log_prob"))
+row(t, "noise_log_prob: wrong output", lambda: losses.nce_loss(QUAD, 0.0, _y(), _y(), lambda y: y),
+    expects("noise_log_prob"))
+
+t = "losses.contrastive_divergence_loss"
+_cd = lambda **kw: losses.contrastive_divergence_loss(**{"energy": QUAD, "y": _y(), "k": 2, "step_size": 0.1, **kw})  # noqa: E731
+tensor_rows(t, "y", lambda v: _cd(y=v), _y())
+number_rows(t, "k", lambda v: _cd(k=v), {"zero": 0, "float": 1.5, "bool": True})
+number_rows(t, "step_size", lambda v: _cd(step_size=v), POSITIVE)
+number_rows(t, "energy_penalty", lambda v: _cd(energy_penalty=v), {"negative": -1.0, **REAL})
+row(t, "energy: not callable", lambda: _cd(energy=None), expects("energy"))
+row(t, "energy: wrong output", lambda: _cd(energy=WRONG_SHAPE), expects("energy"))
+
+t = "losses.persistent_contrastive_divergence_loss"
+_pcd_chains = lambda: samplers.PersistentChains(_y(), lambda m, g: torch.zeros(m, 2, dtype=F64))  # noqa: E731
+_pcd = lambda **kw: losses.persistent_contrastive_divergence_loss(  # noqa: E731
+    **{"energy": QUAD, "y": _y(), "chains": _pcd_chains(), "steps": 2, "step_size": 0.1, **kw})
+tensor_rows(t, "y", lambda v: _pcd(y=v), _y())
+number_rows(t, "chains", lambda v: _pcd(chains=v), {"tensor": _y(), "none": None})
+row(t, "chains: wrong width", lambda: _pcd(y=_y(3, 3)), expects("chains"))
+number_rows(t, "steps", lambda v: _pcd(steps=v), {"zero": 0, "float": 1.5, "bool": True})
+number_rows(t, "step_size", lambda v: _pcd(step_size=v), POSITIVE)
+number_rows(t, "energy_penalty", lambda v: _pcd(energy_penalty=v), {"negative": -1.0, **REAL})
+row(t, "energy: not callable", lambda: _pcd(energy=None), expects("energy"))
+
+t = "datasets.toy_2d"
+number_rows(t, "name", lambda v: datasets.toy_2d(v, 5), {"unknown": "moons", "none": None})
+number_rows(t, "n", lambda v: datasets.toy_2d("rings", v), {"zero": 0, "negative": -1, "float": 2.5, "bool": True})
+number_rows(t, "generator", lambda v: datasets.toy_2d("rings", 5, generator=v), {"negative": -1, "string": "rng"})
+number_rows(t, "dtype", lambda v: datasets.toy_2d("rings", 5, dtype=v), {"int64": torch.int64, "string": "float32"})
+
+t = "datasets.toy_2d_log_prob"
+number_rows(t, "name", lambda v: datasets.toy_2d_log_prob(v, _y()), {"unknown": "moons", "none": None})
+row(t, "toy_2d_log_prob: no closed form", lambda: datasets.toy_2d_log_prob("spiral", _y()), r"toy_2d_log_prob knows")
+tensor_rows(t, "y", lambda v: datasets.toy_2d_log_prob("rings", v), _y())
+row(t, "y: wrong width", lambda: datasets.toy_2d_log_prob("rings", _y(3, 3)), expects("y"))
+
+t = "datasets.binary_digits"
+number_rows(t, "test_fraction", lambda v: datasets.binary_digits(test_fraction=v),
+            {"zero": 0.0, "one": 1.0, "nan": math.nan, "string": "0.2"})
+number_rows(t, "threshold", lambda v: datasets.binary_digits(threshold=v), {"negative": -1.0, "too high": 16.0, **REAL})
+number_rows(t, "generator", lambda v: datasets.binary_digits(generator=v), {"negative": -1, "float": 1.5})
+number_rows(t, "dtype", lambda v: datasets.binary_digits(dtype=v), {"int64": torch.int64})
+
+
 # ==================================================================================================
 # The tests
 # ==================================================================================================
