@@ -38,6 +38,7 @@ from .latent import (
                        local_minima,
 )
 from .samplers import PersistentChains, langevin
+from .models import RBM
 from .training import train
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
@@ -60,6 +61,8 @@ __all__ = [
     "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
     # chapter 5: training (the shared loop, a small neural energy) and Langevin sampling
     "train", "MLPEnergy", "langevin", "PersistentChains",
+    # chapter 6: sampling from an energy (the RBM is also chapter 7's binary model)
+    "RBM",
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]

@@ -35,7 +35,7 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 
 F64 = torch.float64
 MODULES = ["energies", "inference", "latent", "free_energy", "datasets", "losses", "training", "samplers",
-           "plotting", "widgets", "utils", "errors"]
+           "plotting", "widgets", "utils", "errors", "models"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05"]
 
 
@@ -423,6 +423,23 @@ number_rows(t, "restart_prob", lambda v: samplers.PersistentChains(_y(), _fresh,
 row(t, "fresh: wrong shape", lambda: samplers.PersistentChains(_y(), lambda m, g: torch.zeros(m, 3, dtype=F64))(
     QUAD, steps=1, step_size=0.1), expects("fresh"))
 number_rows(t, "step_size", lambda v: samplers.PersistentChains(_y(), _fresh)(QUAD, steps=1, step_size=v), POSITIVE)
+
+# --- models (chapter 6: the RBM; MLPEnergy is also checked above as energies.MLPEnergy) ------------
+
+from ebmlib import models  # noqa: E402
+
+t = "models.MLPEnergy"
+number_rows(t, "dim", lambda v: models.MLPEnergy(v), {"zero": 0, "float": 2.5, "bool": True})
+t = "models.RBM"
+number_rows(t, "n_visible", lambda v: models.RBM(v, 3), {"zero": 0, "float": 2.5, "bool": True, "string": "3"})
+number_rows(t, "n_hidden", lambda v: models.RBM(3, v), {"zero": 0, "negative": -2, "float": 2.5})
+_rbm = models.RBM(2, 3).double()
+tensor_rows(t, "v", lambda v: _rbm.free_energy(v), _y(), wrong_ndim=torch.zeros(2, dtype=F64))
+tensor_rows(t, "v", lambda v: _rbm.gibbs(v, k=1, generator=0), _y(), wrong_ndim=torch.zeros(2, dtype=F64))
+tensor_rows(t, "h", lambda v: _rbm.sample_v(v, generator=0), _y(3, 3), wrong_ndim=torch.zeros(3, dtype=F64))
+row(t, "v: wrong width", lambda: _rbm.sample_h(_y(3, 3)), expects("v"))
+number_rows(t, "k", lambda v: _rbm.gibbs(_y(), k=v), STEPS)
+row(t, "log_partition: too large", lambda: models.RBM(21, 21).log_partition(), r"smaller layer.*must|needs")
 
 # --- plotting (arrays are accepted here, so no list/ndarray rows) ---------------------------------
 
