@@ -66,3 +66,20 @@ __all__ = [
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]
+
+# chapter 8: architectural methods
+from .models import (  # noqa: E402
+    GLO,
+    KMeansEBM,
+    PCAEnergy,
+    learn_dictionary,
+    sparse_code,
+    sparse_coding_energy,
+    tempered_grid_nll,
+)
+
+__all__ += [
+    # chapter 8: architectural methods (k-means, sparse coding, PCA, GLO; a tempered grid density)
+    "KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO",
+    "tempered_grid_nll",
+]

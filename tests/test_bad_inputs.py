@@ -652,6 +652,112 @@ number_rows(t, "generator", lambda v: datasets.binary_digits(generator=v), {"neg
 number_rows(t, "dtype", lambda v: datasets.binary_digits(dtype=v), {"int64": torch.int64})
 
 
+# --- chapter 8: architectural methods (models and plotting) --------------------------------------
+
+_spiral = datasets.toy_2d("spiral", 40, generator=0, dtype=F64)
+t = "models.KMeansEBM"
+number_rows(t, "k", lambda v: models.KMeansEBM(v), {"zero": 0, "float": 2.5, "bool": True, "string": "3"})
+tensor_rows(t, "y", lambda v: models.KMeansEBM(2).fit(v, generator=0), _y())
+number_rows(t, "n_iter", lambda v: models.KMeansEBM(2).fit(_y(), n_iter=v), {"zero": 0, "float": 1.5})
+number_rows(t, "n_init", lambda v: models.KMeansEBM(2).fit(_y(), n_init=v), {"zero": 0, "float": 1.5})
+row(t, "y: fewer rows than k", lambda: models.KMeansEBM(5).fit(_y()), expects("y"))
+row(t, "model: not fitted", lambda: models.KMeansEBM(2).energy(_y()), r"model must be fitted")
+_km = models.KMeansEBM(3).fit(_spiral, generator=0)
+for _m in ("energy", "free_energy", "infer", "reconstruct"):
+    tensor_rows(t, "y", lambda v, _m=_m: getattr(_km, _m)(v), _y())
+    row(t, "y: wrong width", lambda _m=_m: getattr(_km, _m)(_y(3, 3)), expects("y"))
+number_rows(t, "observed", lambda v: _km.complete(_y(), v),
+            {"none observed": torch.tensor([False, False]), "wrong size": torch.tensor([True]),
+             "float": torch.tensor([1.0, 0.0]), "list": [True, False]})
+
+_Wd = torch.linspace(-1.0, 1.0, 8, dtype=F64).reshape(2, 4)  # (D = 2, K = 4)
+t = "models.sparse_code"
+tensor_rows(t, "y", lambda v: models.sparse_code(v, _Wd, 0.1), _y())
+tensor_rows(t, "W", lambda v: models.sparse_code(_y(), v, 0.1), _Wd)
+row(t, "W: wrong height", lambda: models.sparse_code(_y(), _Wd[:1], 0.1), expects("W"))
+number_rows(t, "lam", lambda v: models.sparse_code(_y(), _Wd, v), {"negative": -1.0, **REAL, "bool": True})
+number_rows(t, "n_iter", lambda v: models.sparse_code(_y(), _Wd, 0.1, n_iter=v), STEPS)
+number_rows(t, "method", lambda v: models.sparse_code(_y(), _Wd, 0.1, method=v), {"unknown": "lars", "none": None})
+t = "models.sparse_coding_energy"
+_z4 = torch.zeros(3, 4, dtype=F64)
+tensor_rows(t, "y", lambda v: models.sparse_coding_energy(v, _z4, _Wd, 0.1), _y(), skip=("empty batch",))
+tensor_rows(t, "z", lambda v: models.sparse_coding_energy(_y(), v, _Wd, 0.1), _z4)
+row(t, "z: batch mismatch", lambda: models.sparse_coding_energy(_y(), _z4[:2], _Wd, 0.1), expects("z"))
+number_rows(t, "lam", lambda v: models.sparse_coding_energy(_y(), _z4, _Wd, v), {"negative": -1.0, **REAL})
+t = "models.soft_threshold"
+tensor_rows(t, "v", lambda v: models.soft_threshold(v, 0.5), _y(), skip=("wrong ndim",))
+number_rows(t, "tau", lambda v: models.soft_threshold(_y(), v), {"negative": -1.0, **REAL})
+t = "models.learn_dictionary"
+tensor_rows(t, "y", lambda v: models.learn_dictionary(v, 2, 0.1, n_iter=1, generator=0), _y())
+number_rows(t, "n_atoms", lambda v: models.learn_dictionary(_y(), v, 0.1, n_iter=1), {"zero": 0, "float": 1.5})
+number_rows(t, "lam", lambda v: models.learn_dictionary(_y(), 2, v, n_iter=1), POSITIVE)
+number_rows(t, "n_iter", lambda v: models.learn_dictionary(_y(), 2, 0.1, n_iter=v), {"zero": 0, "float": 1.5})
+number_rows(t, "code_iter", lambda v: models.learn_dictionary(_y(), 2, 0.1, code_iter=v), {"zero": 0, "float": 1.5})
+
+t = "models.PCAEnergy"
+number_rows(t, "n_components", lambda v: models.PCAEnergy(v), {"zero": 0, "float": 1.5, "bool": True})
+tensor_rows(t, "y", lambda v: models.PCAEnergy(1).fit(v), _y())
+row(t, "n_components: too many", lambda: models.PCAEnergy(3).fit(_y()), expects("n_components"))
+row(t, "model: not fitted", lambda: models.PCAEnergy(1).free_energy(_y()), r"model must be fitted")
+_pca = models.PCAEnergy(1).fit(_spiral)
+tensor_rows(t, "y", lambda v: _pca.free_energy(v), _y())
+tensor_rows(t, "z", lambda v: _pca.decode(v), _y(3, 1))
+row(t, "z: wrong width", lambda: _pca.energy(_y(), _y()), expects("z"))
+
+t = "models.GLO"
+number_rows(t, "n_samples", lambda v: models.GLO(v, 1, 2), {"zero": 0, "float": 1.5})
+number_rows(t, "latent_dim", lambda v: models.GLO(3, v, 2), {"zero": 0, "bool": True})
+number_rows(t, "radius", lambda v: models.GLO(3, 1, 2, radius=v), POSITIVE)
+number_rows(t, "constraint", lambda v: models.GLO(3, 1, 2, constraint=v), {"unknown": "cube"})
+number_rows(t, "hidden", lambda v: models.GLO(3, 1, 2, hidden=v), {"empty": (), "zero": (0,)})
+row(t, "decoder: not a module", lambda: models.GLO(3, 1, 2, decoder=lambda z: z), expects("decoder"))
+_glo = models.GLO(3, 1, 2, hidden=(4,), generator=0, dtype=F64)
+tensor_rows(t, "y", lambda v: _glo.fit(v, epochs=1), _y())
+row(t, "y: wrong count", lambda: _glo.fit(_y(4), epochs=1), expects("y"))
+number_rows(t, "epochs", lambda v: _glo.fit(_y(), epochs=v), {"zero": 0, "float": 1.5})
+number_rows(t, "lr", lambda v: _glo.fit(_y(), epochs=1, lr=v), POSITIVE)
+tensor_rows(t, "y", lambda v: _glo.infer(v, steps=1), _y())
+number_rows(t, "steps", lambda v: _glo.infer(_y(), steps=v), STEPS)
+tensor_rows(t, "z", lambda v: _glo.energy(_y(), v), _y(3, 1))
+
+t = "models.tempered_grid_nll"
+_sq = lambda v: (v**2).sum(1)  # noqa: E731
+tensor_rows(t, "y_val", lambda v: models.tempered_grid_nll(_sq, v, _y(), [1.0], n=8), _y())
+tensor_rows(t, "y_test", lambda v: models.tempered_grid_nll(_sq, _y(), v, [1.0], n=8), _y())
+number_rows(t, "temperatures", lambda v: models.tempered_grid_nll(_sq, _y(), _y(), v, n=8),
+            {"empty": [], "zero": [0.0], "nan": [math.nan], "string": ["1"]})
+number_rows(t, "lim", lambda v: models.tempered_grid_nll(_sq, _y(), _y(), [1.0], lim=v, n=8), POSITIVE)
+number_rows(t, "n", lambda v: models.tempered_grid_nll(_sq, _y(), _y(), [1.0], n=v), {"zero": 0, "float": 2.5})
+row(t, "free_energy: not callable", lambda: models.tempered_grid_nll(None, _y(), _y(), [1.0]), expects("free_energy"))
+row(t, "free_energy: wrong output", lambda: models.tempered_grid_nll(WRONG_SHAPE, _y(), _y(), [1.0], n=8),
+    expects("free_energy"))
+
+t = "plotting.plot_kmeans_inference"
+row(t, "data: wrong shape", lambda: plotting.plot_kmeans_inference(_y(3, 3), _y()), expects("data"))
+row(t, "prototypes: nan", lambda: plotting.plot_kmeans_inference(_y(), _poison(_y(), math.nan)), expects("prototypes"))
+row(t, "closest: mismatch", lambda: plotting.plot_kmeans_inference(_y(), _y(), closest=(_y(), _y(2))),
+    r"closest queries and answers must")
+row(t, "complete: mismatch", lambda: plotting.plot_kmeans_inference(_y(), _y(), complete=(G4, _y())),
+    r"complete y1 and answers must")
+t = "plotting.plot_volume_vs_k"
+row(t, "ks: 2-D", lambda: plotting.plot_volume_vs_k(torch.zeros(3, 2), {"a": G4}), expects("ks"))
+row(t, "volumes: mismatch", lambda: plotting.plot_volume_vs_k(G4, {"a": G5}), r"volume 'a' must")
+t = "plotting.plot_convergence"
+row(t, "gaps: empty", lambda: plotting.plot_convergence({}), expects("gaps"))
+row(t, "gaps: 2-D", lambda: plotting.plot_convergence({"ista": torch.zeros(3, 2)}), r"gap 'ista' must")
+row(t, "gaps: nan", lambda: plotting.plot_convergence({"ista": _poison(G5, math.nan)}), r"gap 'ista' contains")
+t = "plotting.plot_atoms"
+row(t, "W: wrong height", lambda: plotting.plot_atoms(torch.zeros(10, 3), (3, 3)), expects("W"))
+number_rows(t, "ncols", lambda v: plotting.plot_atoms(torch.zeros(9, 3), (3, 3), ncols=v), {"zero": 0, "float": 1.5})
+t = "plotting.plot_density_panels"
+row(t, "densities: empty", lambda: plotting.plot_density_panels({}, {}, 1.0), expects("densities"))
+row(t, "densities: methods differ", lambda: plotting.plot_density_panels(
+    {"a": {"m": _F}, "b": {"n": _F}}, {"a": _y(), "b": _y()}, 1.0), r"densities\['b'\] must")
+row(t, "data: missing", lambda: plotting.plot_density_panels({"a": {"m": _F}}, {}, 1.0), expects("data"))
+
+EXERCISE_MODULES.append("exercises.ch08")
+
+
 # ==================================================================================================
 # The tests
 # ==================================================================================================

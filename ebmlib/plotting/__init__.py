@@ -32,3 +32,14 @@ __all__ = [
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
 ]
+
+# architectural methods (chapter 8)
+from .architectural import (  # noqa: E402
+    plot_atoms,
+    plot_convergence,
+    plot_density_panels,
+    plot_kmeans_inference,
+    plot_volume_vs_k,
+)
+
+__all__ += ["plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels"]
