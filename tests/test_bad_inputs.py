@@ -732,6 +732,11 @@ row(t, "free_energy: not callable", lambda: models.tempered_grid_nll(None, _y(),
 row(t, "free_energy: wrong output", lambda: models.tempered_grid_nll(WRONG_SHAPE, _y(), _y(), [1.0], n=8),
     expects("free_energy"))
 
+t = "models.tempered_density"
+number_rows(t, "temperature", lambda v: models.tempered_density(_sq, v, n=8), POSITIVE)
+number_rows(t, "n", lambda v: models.tempered_density(_sq, 1.0, n=v), {"zero": 0, "float": 2.5})
+row(t, "free_energy: wrong output", lambda: models.tempered_density(WRONG_SHAPE, 1.0, n=8), expects("free_energy"))
+
 t = "plotting.plot_kmeans_inference"
 row(t, "data: wrong shape", lambda: plotting.plot_kmeans_inference(_y(3, 3), _y()), expects("data"))
 row(t, "prototypes: nan", lambda: plotting.plot_kmeans_inference(_y(), _poison(_y(), math.nan)), expects("prototypes"))

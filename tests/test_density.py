@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from ebmlib import tempered_grid_nll
+from ebmlib.models import tempered_density
 
 F64 = torch.float64
 
@@ -45,3 +46,23 @@ def test_bad_inputs():
         tempered_grid_nll(f, torch.zeros(3, 3, dtype=F64), y, [1.0])
     with pytest.raises(ValueError, match="free_energy must return"):
         tempered_grid_nll(lambda v: v.sum(), y, y, [1.0])
+
+
+def test_tempered_density_is_the_gaussian_and_normalised():
+    p = tempered_density(lambda y: 0.5 * (y**2).sum(1), 0.5, lim=4.0, n=80, dtype=F64)
+    h = 8.0 / 80
+    assert p.shape == (80, 80)
+    assert float(p.sum() * h * h) == pytest.approx(1.0, abs=1e-12)
+    a = torch.linspace(-4 + h / 2, 4 - h / 2, 80, dtype=F64)
+    Y1, Y2 = torch.meshgrid(a, a, indexing="xy")
+    gauss = torch.exp(-(Y1**2 + Y2**2) / (2 * 0.5)) / (2 * math.pi * 0.5)
+    assert torch.allclose(p, gauss, rtol=1e-3)  # the midpoint rule and the truncation
+    lopsided = tempered_density(lambda y: (y[:, 0] - 2.0) ** 2 + y[:, 1] ** 2, 0.5, n=40, dtype=F64)
+    assert lopsided[:, 30].sum() > lopsided[:, 10].sum()  # columns follow y_1
+
+
+def test_tempered_density_bad_inputs():
+    with pytest.raises(ValueError, match="temperature must"):
+        tempered_density(lambda y: (y**2).sum(1), 0.0)
+    with pytest.raises(ValueError, match="free_energy must"):
+        tempered_density(None, 1.0)

@@ -17,7 +17,7 @@ import torch
 
 from .._checks import check_callable, check_energy_output, check_positive, check_tensor
 
-__all__ = ["TemperedNLL", "tempered_grid_nll"]
+__all__ = ["TemperedNLL", "tempered_grid_nll", "tempered_density"]
 
 
 class TemperedNLL(NamedTuple):
@@ -26,6 +26,39 @@ class TemperedNLL(NamedTuple):
     temperature: float  # the T of lowest validation NLL
     nll: float  # mean test NLL (nats) at that T
     val_nll: torch.Tensor  # (n_T,) mean validation NLL for each candidate T
+
+
+def _cell_centres(lim: float, n: int, dtype) -> tuple[torch.Tensor, float]:
+    h = 2 * lim / n
+    a = torch.linspace(-lim + h / 2, lim - h / 2, n, dtype=dtype)
+    return torch.stack(torch.meshgrid(a, a, indexing="xy"), dim=-1).reshape(-1, 2), h  # (n * n, 2)
+
+
+def tempered_density(free_energy: Callable[[torch.Tensor], torch.Tensor], temperature: float, *,
+                     lim: float = 4.0, n: int = 100, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """The density p_T(y) = exp(-F(y)/T) / Z_T on the n x n cell centres of [-lim, lim]^2.
+
+    Args:
+        free_energy: maps (B, 2) points to energies (B,).
+        temperature: T > 0.
+        lim: half side of the square.
+        n: grid cells per side.
+        dtype: dtype of the grid (default: torch's default dtype).
+
+    Returns:
+        (n, n) densities, rows indexed by y_2 and columns by y_1 (``imshow(..., origin="lower")``);
+        they sum to 1 / h^2 (cell side h = 2 lim / n).
+
+    See chapter 8.
+    """
+    check_callable(free_energy, "free_energy")
+    t = check_positive(temperature, "temperature")
+    lim = check_positive(lim, "lim")
+    n = check_positive(n, "n", integer=True)
+    grid, h = _cell_centres(lim, n, dtype if dtype is not None else torch.get_default_dtype())
+    f = check_energy_output(free_energy(grid), grid.shape[0], "free_energy").detach()
+    log_p = -f / t - torch.logsumexp(-f / t, dim=0) - 2 * math.log(h)
+    return log_p.exp().reshape(n, n)
 
 
 def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val: torch.Tensor,
@@ -59,9 +92,7 @@ def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val
         raise ValueError("temperatures must not be empty")
     lim = check_positive(lim, "lim")
     n = check_positive(n, "n", integer=True)
-    h = 2 * lim / n
-    a = torch.linspace(-lim + h / 2, lim - h / 2, n, dtype=y_val.dtype)
-    grid = torch.stack(torch.meshgrid(a, a, indexing="xy"), dim=-1).reshape(-1, 2)  # (n * n, 2)
+    grid, h = _cell_centres(lim, n, y_val.dtype)
     f_grid = check_energy_output(free_energy(grid), grid.shape[0], "free_energy").detach()
     f_val = check_energy_output(free_energy(y_val), y_val.shape[0], "free_energy").detach()
     f_test = check_energy_output(free_energy(y_test), y_test.shape[0], "free_energy").detach()
