@@ -58,3 +58,4 @@ def test_density_panels_one_image_per_cell():
                                        titles={("a", "m1"): "first"})
     axes = [ax for ax in fig.axes if ax.images]
     assert len(axes) == 4 and axes[0].get_title() == "first" and axes[1].get_title() == "a: m2"
+    assert axes[0].get_ylabel() == "a" and axes[2].get_ylabel() == "b" and axes[1].get_ylabel() == ""

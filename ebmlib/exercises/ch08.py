@@ -78,7 +78,7 @@ def check_lloyd_step(lloyd_step) -> Verdict:
 # ---------------------------------------------------------------- ISTA
 
 def _ref_lasso(y: np.ndarray, W: np.ndarray, lam: float, sweeps: int = 1000) -> np.ndarray:
-    """Coordinate descent for 1/2 ||y - W z||^2 + lam ||z||_1, one row at a time (the reference)."""
+    """Coordinate descent for the Lasso objective, one row at a time (the reference)."""
     K = W.shape[1]
     col2 = (W**2).sum(0)
     out = np.zeros((len(y), K))
@@ -115,8 +115,9 @@ def _ista_cases():
 def check_ista(ista) -> Verdict:
     """Check ``ista(y, W, lam, n_iter) -> z``: sparse codes by ISTA, for y (B, D), W (D, K) float64 tensors.
 
-    The checker calls it with ``n_iter=3000`` and compares the objective 1/2 ||y - W z||^2 + lam ||z||_1
-    of each row with the optimum found by a coordinate-descent Lasso solver (relative 1e-6).
+    The checker calls it with ``n_iter=3000`` and compares the objective of each row (half the squared
+    norm of y - W z, plus lam times the L1 norm of z) with the optimum found by a coordinate-descent
+    Lasso solver (relative 1e-6).
     """
     for y, W, lam, z_ref in _ista_cases():
         got = _as_array(ista(torch.tensor(y), torch.tensor(W), lam, 3000), z_ref.shape, "z")
@@ -147,7 +148,7 @@ def _pca_cases():
 
 @checker
 def check_pca_energy(pca_energy) -> Verdict:
-    """Check ``pca_energy(y, mean, components) -> (B,)``: F(y) = ||(I - U^T U)(y - mu)||^2.
+    """Check ``pca_energy(y, mean, components) -> (B,)``: the squared norm of (I - U^T U)(y - mu).
 
     ``y``: float64 (B, D); ``mean``: (D,); ``components``: (K, D) with orthonormal rows U.
     """

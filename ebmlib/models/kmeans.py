@@ -19,6 +19,8 @@ from ..utils import as_generator
 
 __all__ = ["KMeansEBM"]
 
+_CHUNK = 16384  # rows per block in free_energy / infer: a (B, k) table of a fine grid need not fit at once
+
 
 def _sq_dist(y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     """Squared distances (B, k) between the rows of y (B, D) and the rows of w (k, D)."""
@@ -136,11 +138,13 @@ class KMeansEBM:
 
     def free_energy(self, y: torch.Tensor) -> torch.Tensor:
         """F(y) = min_j ||y - w_j||^2 (the minimum over the one-hot latent), shape (B,)."""
-        return self.energy(y).min(1).values
+        y = self._checked(y)
+        return torch.cat([_sq_dist(c, self.prototypes).min(1).values for c in y.split(_CHUNK)])
 
     def infer(self, y: torch.Tensor) -> torch.Tensor:
         """The inferred latent: the index of the nearest prototype, shape (B,) int64."""
-        return self.energy(y).argmin(1)
+        y = self._checked(y)
+        return torch.cat([_sq_dist(c, self.prototypes).argmin(1) for c in y.split(_CHUNK)])
 
     def reconstruct(self, y: torch.Tensor) -> torch.Tensor:
         """The closest point of the model's low-energy set: the nearest prototype, shape (B, D)."""

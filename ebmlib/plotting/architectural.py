@@ -104,7 +104,7 @@ def plot_volume_vs_k(ks, volumes: dict, *, ax: plt.Axes | None = None) -> plt.Ax
 
 
 def plot_convergence(gaps: dict, *, ax: plt.Axes | None = None) -> plt.Axes:
-    """Objective gaps E(z_t) - E* against the iteration t, log-log, with 1/t and 1/t^2 guides.
+    """Objective gaps E(z_t) - E_min (E_min: the optimum) against the iteration t, log-log, with 1/t and 1/t^2 guides.
 
     Args:
         gaps: method name -> (T + 1,) gaps for t = 0..T (t = 0 is not drawn on the log axis).
@@ -222,6 +222,8 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
             ax.set_yticks([])
             label = (titles or {}).get((name, method), f"{name}: {method}")
             ax.set_title(label, fontsize=7)
+            if method == methods[0]:
+                ax.set_ylabel(name, fontsize=8)
             i += 1
     fig.tight_layout()
     return fig
