@@ -93,12 +93,13 @@ def test_gradient_clipping_is_per_element():
 def test_clamp_keeps_the_states_in_range_and_equals_clamping_each_step():
     energy = lambda y: -5.0 * y.flatten(1).sum(1)  # noqa: E731 - pushes every element up
     y0 = torch.zeros(4, 1, 3, 3, dtype=D)  # images
-    traj = langevin(energy, y0, steps=20, step_size=0.1, clamp=(-1.0, 1.0), generator=5, return_trajectory=True)
+    traj = langevin(energy, y0, steps=20, step_size=0.1, noise_scale=0.1, clamp=(-1.0, 1.0), generator=5,
+                    return_trajectory=True)
     assert traj.min() >= -1.0 and traj.max() <= 1.0 and torch.all(traj[-1] > 0.5)
     # the same chain by hand: one step at a time, clamped after each
     g, y = torch.Generator().manual_seed(5), y0
     for _ in range(20):
-        y = langevin(energy, y, steps=1, step_size=0.1, generator=g).clamp(-1.0, 1.0)
+        y = langevin(energy, y, steps=1, step_size=0.1, noise_scale=0.1, generator=g).clamp(-1.0, 1.0)
     assert torch.allclose(traj[-1], y, atol=1e-15)
 
 
