@@ -26,7 +26,14 @@ def check_sampler_args(energy, y0, steps, generator) -> tuple[int, torch.Generat
     return steps, as_generator(generator, y0.device)
 
 
-def diverged(y: torch.Tensor, step: int, hint: str) -> None:
-    """Raise :class:`DivergenceError` if the chains ``y`` hold NaN or inf (one host synchronisation)."""
+def diverged(y: torch.Tensor, step: int, hint: str, cause: BaseException | None = None) -> None:
+    """Raise :class:`DivergenceError` if the chains ``y`` hold NaN or inf (one host synchronisation).
+
+    ``cause``: an error the energy raised on the chains (e.g. a validating energy refusing NaN),
+    chained to the divergence; nothing is raised when ``cause`` is itself a ``DivergenceError``
+    or the chains are finite (the caller then re-raises ``cause``).
+    """
+    if isinstance(cause, DivergenceError):
+        return
     if not bool(torch.isfinite(y).all()):
-        raise DivergenceError(f"the chains reached NaN/inf by step {step}: {hint}", step=step)
+        raise DivergenceError(f"the chains reached NaN/inf by step {step}: {hint}", step=step) from cause

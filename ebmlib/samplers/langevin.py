@@ -76,18 +76,23 @@ def langevin(
     y = y0.detach().clone()
     _, grad = energy_and_grad(energy, y, check=True)  # the energy's output is validated once, here
     traj = [y] if return_trajectory else None
-    for step in tqdm(range(steps), desc="langevin", disable=not progress):
-        if step:
-            _, grad = energy_and_grad(energy, y)
-        if grad_clip is not None:
-            grad = grad.clamp(-grad_clip, grad_clip)
-        y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
-        if noise > 0:
-            y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device), alpha=noise)
-        if clamp is not None:
-            y.clamp_(*clamp)
-        if traj is not None:
-            traj.append(y)
-        if (step + 1) % CHECK_EVERY == 0 or step + 1 == steps:
-            diverged(y, step + 1, hint)
+    step = 0
+    try:
+        for step in tqdm(range(steps), desc="langevin", disable=not progress):
+            if step:
+                _, grad = energy_and_grad(energy, y)
+            if grad_clip is not None:
+                grad = grad.clamp(-grad_clip, grad_clip)
+            y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
+            if noise > 0:
+                y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device), alpha=noise)
+            if clamp is not None:
+                y.clamp_(*clamp)
+            if traj is not None:
+                traj.append(y)
+            if (step + 1) % CHECK_EVERY == 0 or step + 1 == steps:
+                diverged(y, step + 1, hint)
+    except ValueError as err:  # an energy that validates its input refused the diverged chains
+        diverged(y, step, hint, cause=err)
+        raise
     return torch.stack(traj) if traj is not None else y  # (steps + 1, B, ...) or (B, ...)
