@@ -9,7 +9,7 @@ Conventions shared by the whole library:
 - energies are batch-first: ``energy(y) -> (B,)`` for ``y`` of shape (B, ...); low = good;
 - arguments are validated once, at the public entry point (``ebmlib._checks``); ``forward``
   methods and inner loops do not check; a sampler or a descent that leaves the finite numbers
-  raises :class:`DivergenceError`;
+  raises :class:`~ebmlib.errors.DivergenceError`;
 - randomness: ``generator=`` (a ``torch.Generator``, an int seed or None) on every stochastic
   function and randomly initialised module; with a generator the global RNG is not touched;
 - steps of inference and sampling are ``step_size`` (``lr`` is an optimiser's learning rate);

@@ -77,7 +77,7 @@ def descend_and_draw(ax: plt.Axes, energy: Energy, start: Sequence[float], step_
     """Run gradient inference from one 2-D start, draw its path on ``ax``; the trajectory or None.
 
     The title gives the step size and the final energy, or says that the descent diverged (caught
-    as :class:`ebmlib.DivergenceError`, by type). Returns the (steps + 1, 1, 2) trajectory, or None
+    as :class:`~ebmlib.errors.DivergenceError`, by type). Returns the (steps + 1, 1, 2) trajectory, or None
     when the descent diverged.
     """
     from .inference import gradient_inference  # here, not at import: inference does not need figures

@@ -65,7 +65,7 @@ def gradient_inference(
 
     Raises:
         ValueError: bad settings or shapes, or an energy that is not finite (B,) at y0.
-        DivergenceError: the iterates reached NaN/inf (a step size too large for the landscape).
+        ebmlib.errors.DivergenceError: the iterates reached NaN/inf (a step size too large for the landscape).
 
     See chapter 1.
     """
@@ -112,15 +112,9 @@ class MultiStartResult(NamedTuple):
     end_energies: torch.Tensor  # (S, B)
 
 
-def multi_start_inference(
-    energy: Energy,
-    starts: torch.Tensor,
-    *,
-    steps: int = 100,
-    step_size: float | None = None,
-    lr: float | None = None,  # old name of step_size, kept while chapter 1's notebook uses it
-    progress: bool = False,
-) -> MultiStartResult:
+def multi_start_inference(energy: Energy, starts: torch.Tensor, *, steps: int = 100, step_size: float | None = None,
+                          lr: float | None = None,  # old name of step_size, kept while chapter 1's notebook uses it
+                          progress: bool = False) -> MultiStartResult:
     """Run gradient inference from S starts per batch element and keep the lowest end.
 
     y_best[b] = argmin_{s} F(y_T^{(s)}[b]),   y_T^{(s)} = gradient_inference(F, starts[s])

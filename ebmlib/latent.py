@@ -161,7 +161,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
 
     Raises:
         ValueError: bad settings or shapes.
-        DivergenceError: the descent reached NaN/inf (a step size too large).
+        ebmlib.errors.DivergenceError: the descent reached NaN/inf (a step size too large).
 
     See chapter 2.
     """

@@ -108,8 +108,8 @@ def test_generator_convention(make):
 def test_seeded_mlp_has_pytorchs_default_initialisation():
     """With a generator the weights follow nn.Linear's default law U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
     model = MLPEnergy(2, (400,), generator=0, dtype=D)
-    w = model.net[2].weight  # (1, 400): fan_in 400, bound 0.05
-    b1 = model.net[0].weight  # (400, 2): fan_in 2
+    w = model.net[2].weight.detach()  # (1, 400): fan_in 400, bound 0.05
+    b1 = model.net[0].weight.detach()  # (400, 2): fan_in 2
     assert float(w.abs().max()) <= 0.05 and float(b1.abs().max()) <= 1 / math.sqrt(2)
     # the variance of U(-a, a) is a^2 / 3 (800 draws: a 25 % tolerance is > 5 standard errors)
     assert float(b1.var()) == pytest.approx(0.5 / 3, rel=0.25)

@@ -206,7 +206,7 @@ def draw_gradient_inference(
     """Run gradient inference from one 2-D start and draw its path on the landscape.
 
     y_{t+1} = y_t - eps * dE/dy (y_t). The panel title gives the step size and the final energy,
-    or says that the descent diverged (a :class:`ebmlib.DivergenceError`, drawn, not raised).
+    or says that the descent diverged (a :class:`~ebmlib.errors.DivergenceError`, drawn, not raised).
 
     Args:
         energy: callable mapping y (B, 2) to energies (B,).

@@ -123,7 +123,7 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
 
     Left axes: the manifold {g(z)}, the point y, the closest grid point g(z_check) and the segment
     between them (its squared length is F_inf(y)). Right axes: E(y, z) over the grid with z_check
-    (the title gives z_check and F_inf; :func:`ebmlib.infer_latent` returns them as numbers).
+    (the title gives z_check and F_inf; :func:`~ebmlib.latent.infer_latent` returns them as numbers).
 
     Args:
         y: the observation, two numbers or a tensor (2,).

@@ -60,7 +60,7 @@ def langevin(
 
     Raises:
         ValueError: on bad settings or an energy that does not return finite (B,) energies.
-        DivergenceError: if the chains reach NaN/inf (step size too large).
+        ebmlib.errors.DivergenceError: if the chains reach NaN/inf (step size too large).
 
     See chapter 6.
     """

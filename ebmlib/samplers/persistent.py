@@ -53,7 +53,7 @@ class PersistentChains:
         """Restart some chains, run ``steps`` Langevin steps of ``energy``; return the (M, ...) states.
 
         ``steps``, ``step_size``, ``noise_scale``, ``grad_clip``, ``clamp`` and ``progress`` are
-        passed to :func:`ebmlib.langevin`.
+        passed to :func:`~ebmlib.samplers.langevin`.
         """
         m = self.chains.shape[0]
         restart = torch.rand(m, generator=self.generator, dtype=self.chains.dtype,
