@@ -18,7 +18,6 @@ defaults to beta = 1 or asks for a finite beta, since exp(-inf * F) is not a den
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 import torch
@@ -67,8 +66,6 @@ def _check_beta(beta, energies: torch.Tensor, dim: int):
         out_nd = len(out_shape) + extra
         beta = beta.reshape((1,) * (out_nd - beta.dim()) + tuple(beta.shape))  # aligned with output
         return beta.unsqueeze(dim).to(energies.dtype), energies, dim
-    if not isinstance(beta, (Real, np.floating, np.integer)) or isinstance(beta, bool):
-        raise ValueError(f"beta must be a positive number (or math.inf) or a tensor, got {beta!r}")
     return check_positive(beta, "beta", allow_inf=True), energies, dim
 
 

@@ -14,7 +14,8 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_callable, check_int, check_nonneg_int, check_positive, check_real, check_tensor, renamed
+from ._checks import (check_callable, check_int, check_nonneg_int, check_positive, check_real, check_tensor,
+                      energy_and_grad, renamed)
 from .errors import DivergenceError
 from .free_energy import free_energy
 from .models.decoders import EllipseDecoder, HornDecoder  # kept importable from here (ebmlib.latent.*)
@@ -190,17 +191,13 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     y_d = y.detach()
     latent_energy(y_d, z, decoder)  # validates the start and the decoder once; the loop trusts them
 
-    def energy_and_grad(zz: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        with torch.enable_grad():
-            zz = zz.detach().requires_grad_(True)
-            e = ((y_d - decoder(zz)) ** 2).sum(-1)  # (B,): E(y_i, z_i), unchecked
-            (g,) = torch.autograd.grad(e.sum(), zz)  # samples are independent: grad of the sum
-        return e.detach(), g
+    def energy(zz: torch.Tensor) -> torch.Tensor:
+        return ((y_d - decoder(zz)) ** 2).sum(-1)  # (B,): E(y_i, z_i), unchecked
 
     traj = [z.clone()]
     if method == "gd":
         for _ in tqdm(range(steps), disable=not progress, desc="gradient descent on z"):
-            _, g = energy_and_grad(z)
+            _, g = energy_and_grad(energy, z)
             z = z - lr * g
             traj.append(z.clone())
     else:
@@ -209,7 +206,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
                                 tolerance_grad=1e-12, tolerance_change=1e-15)
 
         def closure() -> torch.Tensor:
-            e, g = energy_and_grad(z_param)
+            e, g = energy_and_grad(energy, z_param)
             z_param.grad = g
             return e.sum()
 
@@ -250,12 +247,11 @@ def free_energy_on_grid(decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *,
     check_tensor(y1, "y1", ndim=1)
     check_tensor(y2, "y2", ndim=1)
     Y2, Y1 = torch.meshgrid(y2, y1, indexing="ij")  # (n2, n1) each
-    with torch.enable_grad():
-        y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1).detach().requires_grad_(True)  # (n2*n1, 2)
-        F = latent_free_energy(y, decoder, beta=beta, z_grid=z_grid)  # (n2*n1,)
-        (grad,) = torch.autograd.grad(F.sum(), y)
+    y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1)  # (n2*n1, 2)
+    F, grad = energy_and_grad(lambda v: latent_free_energy(v, decoder, beta=beta, z_grid=z_grid), y)
+    # F (n2*n1,), grad (n2*n1, 2)
     n2, n1 = Y1.shape
-    return F.detach().reshape(n2, n1), grad.reshape(n2, n1, 2)
+    return F.reshape(n2, n1), grad.reshape(n2, n1, 2)
 
 
 def local_minima(table: torch.Tensor, *, periodic: bool = True) -> torch.Tensor:
