@@ -10,3 +10,5 @@ from .._figures import panels as _panels  # noqa: F401
 from .._figures import to_numpy as _to_numpy  # noqa: F401
 
 __all__: list[str] = []
+
+_small_multiples = _panels  # the earlier name of the panel-grid helper, for modules written against it
