@@ -1,5 +1,6 @@
 """Models with parameters: neural energies and, as the chapters add them, the RBM, k-means, sparse coding, PCA, GLO."""
 
+from .decoders import EllipseDecoder, HornDecoder
 from .mlp import MLPEnergy
 
-__all__ = ["MLPEnergy"]
+__all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder"]

@@ -9,8 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_positive
-from ._common import _to_numpy
+from .._checks import check_int
+from .._figures import LAYOUT, new_axes
+from .._figures import to_numpy as _to_numpy
 
 __all__ = ['plot_loss_vs_gap', 'plot_ellipse_fits']
 
@@ -44,7 +45,7 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
                 raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {_to_numpy(v).shape}")
     if axes is None:
         fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.5), squeeze=False,
-                                 layout="constrained")
+                                 layout=LAYOUT)
         axes = list(axes[0])
     else:
         axes = list(np.atleast_1d(axes))
@@ -81,9 +82,8 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     d = _to_numpy(data)
     if d.ndim != 2 or d.shape[1] != 2:
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
-    n = check_positive(n, "n", integer=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 3.8))
+    n = check_int(n, "n")
+    ax = new_axes(ax, (4.6, 3.8))
     ax.scatter(d[:, 0], d[:, 1], s=6, color="0.55", label="data", zorder=1)
     z = np.linspace(0.0, 2 * np.pi, n)
     styles = ["-", "--", "-.", ":"]

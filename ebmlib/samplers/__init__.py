@@ -19,7 +19,7 @@ with one parametrised test that each sampler joins by adding a case)::
   ``(samples, acceptance_rate)``, the rate a Python float: accepted proposals over all chains and
   steps.
 - Arguments are validated once, at entry. Divergence (NaN or inf in the chains) raises
-  :class:`ebmlib.DivergenceError`, checked every few steps and at the end, not after every step
+  :class:`~ebmlib.errors.DivergenceError`, checked every few steps and at the end, not after every step
   (a check is a host synchronisation on a GPU).
 
 See chapter 6.
