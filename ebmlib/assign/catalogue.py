@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Exercise", "Chapter", "load_chapter", "load_catalogue", "default_book_dir", "free_names",
+__all__ = ["Exercise", "Chapter", "load_chapter", "parse_chapter", "load_catalogue", "default_book_dir", "free_names",
            "bound_names", "CONTEXT_TAG"]
 
 CONTEXT_TAG = "exercise-context"
@@ -197,10 +197,16 @@ def _events(cells: list[dict]):
 
 
 def load_chapter(path: str | Path) -> Chapter:
-    """Parse one chapter notebook into its exercises (see the module docstring for the format)."""
+    """Parse one chapter notebook ``NN_name.ipynb`` into its exercises (see the module docstring)."""
     path = Path(path)
+    return parse_chapter(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+def parse_chapter(nb: dict, name: str) -> Chapter:
+    """Parse a chapter notebook given as nbformat 4 JSON; ``name`` is its file name ``NN_name.ipynb``."""
+    path = Path(name)
     number = int(path.name[:2])
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    cells = nb["cells"]
     code_cells = [c for c in cells if c["cell_type"] == "code"]
     setup = _source(code_cells[0]) if code_cells else ""
 
