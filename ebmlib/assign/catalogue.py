@@ -138,6 +138,7 @@ class Exercise:
     context: list[str] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)  # free names nothing above provides (a defect)
+    dropdown: bool = True  # every solution directive of the exercise has :class: dropdown
 
     @property
     def checker_import(self) -> str:
@@ -243,12 +244,14 @@ def parse_chapter(nb: dict, name: str) -> Chapter:
                 if target is None:
                     raise ValueError(f"{path.name}: a {{solution}} names {arg!r}, which is no exercise above it")
                 target.solution_text = (target.solution_text + "\n\n" + body).strip()
+                target.dropdown &= "dropdown" in options.get("class", "").split()
                 state = "prose"
             elif name == "solution-start":
                 current = by_label.get(arg)
                 if current is None:
                     raise ValueError(f"{path.name}: a {{solution-start}} names {arg!r}, which is no exercise above it")
                 current.kind = "code"
+                current.dropdown &= "dropdown" in options.get("class", "").split()
                 state = "solution"
             elif name == "solution-end":
                 if state != "solution":
@@ -278,9 +281,10 @@ def parse_chapter(nb: dict, name: str) -> Chapter:
                        if stmt.startswith("from ebmlib.exercises")}
     stub_defines: dict[str, str] = {}  # function name -> label of the exercise whose stub defines it
     for ex in exercises:
-        if ex.kind != "code":
-            continue
         stubs = stub_cells.get(ex.label, [])
+        if ex.kind != "code":
+            ex.stub = "\n\n\n".join(stubs)  # a defect: code after a math exercise (the format test fails)
+            continue
         for src in stubs:  # the stub's checker import is regenerated per exercise
             for name, stmt in _import_statements(src).items():
                 if stmt.startswith("from ebmlib.exercises"):
