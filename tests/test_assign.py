@@ -436,3 +436,25 @@ def test_student_edition_cli(tmp_path):
     for path in NOTEBOOKS:
         nb = json.loads((tmp_path / path.name).read_text())
         assert nb == strip_solutions(json.loads(path.read_text()))
+
+
+# ---- grading with the checkers
+
+def test_grade_reports_each_exercise(tmp_path, capsys):
+    labels = ["ex-ch01-parabola-grad", "ex-ch04-masked-loss", "ex-ch05-hinge", "ex-ch05-hot-limit"]
+    nb = build_assignment(labels, solutions=True, chapters=CHAPTERS)
+    for cell in nb["cells"]:  # one wrong answer, one left as the stub
+        if cell["metadata"].get("exercise") == "ex-ch05-hinge":
+            cell["source"] = cell["source"].replace(".mean()", ".sum()")
+        if cell["metadata"].get("exercise") == "ex-ch04-masked-loss":
+            (ex,) = [e for e in EXERCISES if e.label == "ex-ch04-masked-loss"]
+            cell["source"] = ex.checker_import + "\n\n\n" + ex.stub
+    path = tmp_path / "alice.ipynb"
+    path.write_text(json.dumps(nb))
+    assert cli(["--grade", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{path}: ex-ch01-parabola-grad: correct",
+                   f"{path}: ex-ch04-masked-loss: not attempted",
+                   f"{path}: ex-ch05-hinge: incorrect: the loss looks summed over the batch; take the mean",
+                   f"{path}: ex-ch05-hot-limit: grade by hand",
+                   f"{path}: 1 of 3 coding exercises correct"]

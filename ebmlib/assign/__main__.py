@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .build import build_assignment, find_exercises
 from .catalogue import Chapter, load_catalogue
+from .grade import grade_notebook
 from .student import write_student_edition
 
 EXAMPLES = """examples:
@@ -17,6 +18,7 @@ EXAMPLES = """examples:
   python -m ebmlib.assign ex-ch01-min-sum ex-ch03-soft-minimum ex-ch05-hinge --solutions -o hw1_solutions.ipynb
   python -m ebmlib.assign ex-ch01-min-sum ex-ch03-soft-minimum ex-ch05-hinge --nbgrader -o source/hw1/hw1.ipynb
   python -m ebmlib.assign --student-edition _build/student
+  python -m ebmlib.assign --grade hw1_alice.ipynb hw1_bob.ipynb
 """
 
 
@@ -57,12 +59,22 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--nbgrader", action="store_true", help="an nbgrader source notebook")
     parser.add_argument("--student-edition", metavar="OUT_DIR",
                         help="write every chapter notebook without its solutions into OUT_DIR")
+    parser.add_argument("--grade", nargs="+", metavar="NOTEBOOK",
+                        help="run handed-in assignment notebooks and report each exercise's verdict")
     parser.add_argument("--book", metavar="DIR", help="the folder of the chapter notebooks (default: book/)")
     args = parser.parse_args(argv)
 
     if args.student_edition:
         written = write_student_edition(args.student_edition, args.book)
         print(f"student edition: {len(written)} notebooks without solutions in {args.student_edition}")
+        return 0
+    if args.grade:
+        for path in args.grade:
+            result = grade_notebook(path)
+            for label, verdict in result.items():
+                print(f"{path}: {label}: {verdict}")
+            coding = [v for v in result.values() if v != "grade by hand"]
+            print(f"{path}: {sum(v == 'correct' for v in coding)} of {len(coding)} coding exercises correct")
         return 0
     chapters = load_catalogue(args.book)
     if args.list:

@@ -27,13 +27,14 @@ _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
 
 
 def to_plain_markdown(text: str, chapter_titles: dict[str, str] | None = None) -> str:
-    """MyST roles made readable outside the book: ``{eq}`x``` -> equation (x), ``{cite}`k``` -> [k]."""
+    """MyST roles made readable outside the book: ``{eq}`x``` -> (equation `x` of chapter N), ``{cite}`k``` -> [k]."""
     titles = chapter_titles or {}
 
     def role(m: re.Match) -> str:
         name, body = m.group("role"), m.group("text")
         if name == "eq":
-            return f"equation ({body}) of the book"
+            where = titles.get(body)
+            return f"(equation `{body}`" + (f" of {where})" if where else " of the book)")
         if name.startswith("cite"):
             return f"[{body}]"
         if name in ("ref", "numref", "doc"):
@@ -142,8 +143,11 @@ class _Notebook:
         self.nbgrader = nbgrader
 
     def add(self, cell_type: str, source: str, *, grade_id: str | None = None, solution: bool = False,
-            grade: bool = False, pts: float | None = None, tags: list[str] | None = None) -> None:
+            grade: bool = False, pts: float | None = None, tags: list[str] | None = None,
+            exercise: str | None = None) -> None:
         cell = {"cell_type": cell_type, "id": f"cell-{len(self.cells)}", "metadata": {}, "source": source}
+        if exercise:  # the cell whose checker verdicts grade this exercise (python -m ebmlib.assign --grade)
+            cell["metadata"]["exercise"] = exercise
         if cell_type == "code":
             cell.update(execution_count=None, outputs=[])
         if tags:
@@ -218,15 +222,16 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
                 module, name = ex.checkers[k]
                 test = (f"# Autograded: {share:g} point(s)\nfrom {module} import {name}\n\n"
                         f"verdict = {call}\nprint(verdict)\nassert verdict == \"correct\", verdict")
-                nb.add("code", test, grade_id=f"{ex.label}-test-{k}", grade=True, pts=share)
+                nb.add("code", test, grade_id=f"{ex.label}-test-{k}", grade=True, pts=share, exercise=ex.label)
             continue
         if solutions:
             if ex.solution_text:
                 nb.add("markdown", "**Solution.**\n\n" + to_plain_markdown(ex.solution_text, titles),
                        grade_id=f"{ex.label}-solution-text")
-            nb.add("code", ex.checker_import + "\n\n\n" + ex.solution, grade_id=f"{ex.label}-solution")
+            nb.add("code", ex.checker_import + "\n\n\n" + ex.solution, grade_id=f"{ex.label}-solution",
+                   exercise=ex.label)
         else:
-            nb.add("code", ex.checker_import + "\n\n\n" + ex.stub, grade_id=f"{ex.label}-stub")
+            nb.add("code", ex.checker_import + "\n\n\n" + ex.stub, grade_id=f"{ex.label}-stub", exercise=ex.label)
 
     return {
         "cells": nb.cells,

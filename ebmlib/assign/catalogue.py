@@ -159,7 +159,7 @@ class Chapter:
     title: str
     setup: str
     exercises: list[Exercise]
-    ref_titles: dict[str, str] = field(default_factory=dict)  # "ch-latent" -> "chapter 2 (Latent ...)"
+    ref_titles: dict[str, str] = field(default_factory=dict)  # "ch-latent" -> "chapter 2 (Latent ...)", "eq-gibbs" -> "chapter 3"
 
 
 def _humanise(label: str) -> str:
@@ -314,6 +314,10 @@ def parse_chapter(nb: dict, name: str) -> Chapter:
             for name in bound_names(_CHECKER_IMPORT.sub("", src)):
                 stub_defines.setdefault(name, ex.label)
     title, refs = path.stem, {}
+    for cell in cells:  # the equations this chapter labels ($$ ... $$ (eq-name))
+        if cell["cell_type"] == "markdown":
+            for eq in re.findall(r"\$\$[ \t]*\((eq-[\w-]+)\)", _source(cell)):
+                refs[eq] = f"chapter {number}"
     for cell in cells:
         if cell["cell_type"] == "markdown":
             m = re.search(r"^(?:\((?P<ref>[\w-]+)\)=\s*\n)?#[ \t]+(?P<title>[^\n]+)", _source(cell), re.M)
