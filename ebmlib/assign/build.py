@@ -59,7 +59,11 @@ def find_exercises(labels: list[str], chapters: list[Chapter]) -> list[Exercise]
     known = _all_exercises(chapters)
     for label in labels:
         if label not in known:
-            close = difflib.get_close_matches(label, known, n=5, cutoff=0.5)
+            # every label starts with ex-chNN-, which inflates similarity: ask for a close match, or
+            # for the query's name inside a label
+            name = label.split("-", 2)[-1] if label.startswith("ex-ch") else label
+            close = difflib.get_close_matches(label, known, n=5, cutoff=0.75)
+            close += [k for k in known if name and name in k.split("-", 2)[-1] and k not in close][:5 - len(close)]
             hint = ("; close matches: " + ", ".join(close)) if close else "; see python -m ebmlib.assign --list"
             raise KeyError(f"unknown exercise label {label!r}{hint}")
     chosen: list[Exercise] = []
