@@ -139,7 +139,7 @@ def test_title_and_minutes_come_from_the_notebook(ex):
     assert ex.minutes is not None and isinstance(ex.minutes, int) and 1 <= ex.minutes <= 180, (
         f"{ex.notebook}: {ex.label} has no metadata['exercises'][label]['minutes'] on its statement cell: "
         "run PYTHONPATH=$PWD .venv/bin/python tools/annotate_exercises.py and set the estimate")
-    assert not ex.title.lower().startswith(ex.label.split("-", 2)[-1].replace("-", " ")), \
+    assert ex.title.lower() != ex.label.split("-", 2)[-1].replace("-", " "), \
         f"{ex.label}: the title is only the label (set metadata['exercises'][label]['title'])"
 
 

@@ -35,7 +35,7 @@ INITIAL = {
     "ex-ch01-parabola-step": ("Step size and curvature on the parabola", 15),
     "ex-ch01-conditional-mean": ("Least squares predicts the conditional mean", 15),
     "ex-ch01-parabola-grad": ("The parabola's gradient by hand", 10),
-    "ex-ch01-gradient-inference": ("Gradient inference", 20),
+    "ex-ch01-gradient-inference": ("Gradient inference, step by step", 20),
     "ex-ch01-min-sum": ("Min-sum dynamic programming on a chain", 30),
     "ex-ch02-centre": ("The centre of the ellipse", 10),
     "ex-ch02-ridge": ("The ridge along the long axis", 20),
