@@ -14,7 +14,7 @@ For every coding exercise whose code reads a name that no import and no earlier 
 it tags the last cell above the exercise that defines the name with ``exercise-context`` (and, in
 turn, what that cell needs). ``--check`` writes nothing and exits 1 when a notebook would change.
 Only the metadata changes; sources and outputs are untouched, and a notebook is rewritten only when
-its metadata changed, in Jupyter's own format (one-space indent, a final newline).
+its metadata changed, in Jupyter's own format (nbformat: sorted keys, one-space indent, a final newline).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def main() -> int:
         stale.append(path)
         print("\n".join(notes))
         if not args.check:
-            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     if args.check and stale:
         print(f"{len(stale)} notebook(s) lack exercise metadata: run tools/annotate_exercises.py")
         return 1
