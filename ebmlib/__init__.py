@@ -39,6 +39,7 @@ from .latent import (
 )
 from .samplers import PersistentChains, langevin
 from .models import RBM
+from .samplers import hmc, mala, metropolis_hastings
 from .training import train
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
@@ -62,7 +63,7 @@ __all__ = [
     # chapter 5: training (the shared loop, a small neural energy) and Langevin sampling
     "train", "MLPEnergy", "langevin", "PersistentChains",
     # chapter 6: sampling from an energy (the RBM is also chapter 7's binary model)
-    "RBM",
+    "metropolis_hastings", "mala", "hmc", "RBM",
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]

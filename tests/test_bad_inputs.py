@@ -424,6 +424,29 @@ row(t, "fresh: wrong shape", lambda: samplers.PersistentChains(_y(), lambda m, g
     QUAD, steps=1, step_size=0.1), expects("fresh"))
 number_rows(t, "step_size", lambda v: samplers.PersistentChains(_y(), _fresh)(QUAD, steps=1, step_size=v), POSITIVE)
 
+# --- samplers of chapter 6 (Metropolis samplers) --------------------------------------------------
+
+_METROPOLIS = {
+    "samplers.mala": lambda e, y0, **kw: samplers.mala(e, y0, **{"steps": 2, "step_size": 0.1, **kw}),
+    "samplers.hmc": lambda e, y0, **kw: samplers.hmc(e, y0, **{"steps": 2, "step_size": 0.1, "n_leapfrog": 2,
+                                                               **kw}),
+    "samplers.metropolis_hastings": lambda e, y0, **kw: samplers.metropolis_hastings(
+        e, y0, **{"steps": 2, "proposal_scale": 0.5, **kw}),
+}
+for t, run in _METROPOLIS.items():
+    tensor_rows(t, "y0", lambda v, run=run: run(QUAD, v, generator=0), _y(), wrong_ndim=torch.zeros(3, dtype=F64))
+    number_rows(t, "steps", lambda v, run=run: run(QUAD, _y(), steps=v), STEPS)
+    row(t, "energy: wrong output", lambda run=run: run(WRONG_SHAPE, _y()), expects("energy"))
+    row(t, "energy: NaN output", lambda run=run: run(NAN_ENERGY, _y()), r"energy returned NaN")
+    row(t, "energy: not callable", lambda run=run: run(None, _y()), expects("energy"))
+    row(t, "generator: negative seed", lambda run=run: run(QUAD, _y(), generator=-1), expects("generator"))
+number_rows("samplers.mala", "step_size", lambda v: _METROPOLIS["samplers.mala"](QUAD, _y(), step_size=v), POSITIVE)
+number_rows("samplers.hmc", "step_size", lambda v: _METROPOLIS["samplers.hmc"](QUAD, _y(), step_size=v), POSITIVE)
+number_rows("samplers.hmc", "n_leapfrog", lambda v: _METROPOLIS["samplers.hmc"](QUAD, _y(), n_leapfrog=v),
+            {**POSITIVE, "float": 2.5, "bool": True})
+number_rows("samplers.metropolis_hastings", "proposal_scale",
+            lambda v: _METROPOLIS["samplers.metropolis_hastings"](QUAD, _y(), proposal_scale=v), POSITIVE)
+
 # --- models (chapter 6: the RBM; MLPEnergy is also checked above as energies.MLPEnergy) ------------
 
 from ebmlib import models  # noqa: E402

@@ -27,5 +27,8 @@ See chapter 6.
 
 from .langevin import langevin
 from .persistent import PersistentChains
+from .hmc import hmc
+from .mala import mala
+from .metropolis import metropolis_hastings
 
-__all__ = ["langevin", "PersistentChains"]
+__all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings"]
