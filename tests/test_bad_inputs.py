@@ -447,6 +447,13 @@ number_rows("samplers.hmc", "n_leapfrog", lambda v: _METROPOLIS["samplers.hmc"](
 number_rows("samplers.metropolis_hastings", "proposal_scale",
             lambda v: _METROPOLIS["samplers.metropolis_hastings"](QUAD, _y(), proposal_scale=v), POSITIVE)
 
+for _f in ("autocorrelation", "integrated_autocorrelation_time", "effective_sample_size"):
+    fn = getattr(samplers, _f)
+    tensor_rows(f"samplers.{_f}", "x", fn, _y(6, 2), wrong_ndim=torch.zeros(6, dtype=F64))
+    row(f"samplers.{_f}", "x: too few steps", lambda fn=fn: fn(_y(3, 2)), expects("x"))
+    row(f"samplers.{_f}", "x: constant", lambda fn=fn: fn(torch.ones(6, 2, dtype=F64)), expects("x"))
+number_rows("samplers.autocorrelation", "max_lag", lambda v: samplers.autocorrelation(_y(6, 2), max_lag=v), STEPS)
+
 # --- models (chapter 6: the RBM; MLPEnergy is also checked above as energies.MLPEnergy) ------------
 
 from ebmlib import models  # noqa: E402
