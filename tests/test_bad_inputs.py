@@ -36,7 +36,8 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 F64 = torch.float64
 MODULES = ["energies", "inference", "latent", "free_energy", "datasets", "losses", "training", "samplers",
            "plotting", "widgets", "utils", "errors", "models"]
-EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05"]
+EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
+                    "exercises.ch06"]
 
 
 class Row(NamedTuple):
@@ -579,6 +580,52 @@ row(t, "p_model: mismatch", lambda: plotting.plot_token_probabilities(_p[:1], _p
     expects("p_model"))
 row(t, "context_labels: count", lambda: plotting.plot_token_probabilities(_p, _p, ["a"], ["x", "y", "z"]),
     r"need 2 context labels")
+
+# --- plotting of chapter 6 (sampling) -------------------------------------------------------------
+
+_Y0S = torch.zeros(4, 2, dtype=F64)
+_S = {"MH": [0.5], "MALA": [0.1]}
+t = "plotting.run_sampler"
+row(t, "name: unknown", lambda: plotting.run_sampler("NUTS", QUAD, _Y0S, step_size=0.1, steps=2), expects("name"))
+number_rows(t, "step_size", lambda v: plotting.run_sampler("MALA", QUAD, _Y0S, step_size=v, steps=2), POSITIVE)
+t = "plotting.plot_samples"
+row(t, "samples: wrong shape", lambda: plotting.plot_samples(torch.zeros(5, 3)), expects("samples"))
+row(t, "samples: nan", lambda: plotting.plot_samples(_poison(_y(), math.nan)), expects("samples"))
+number_rows(t, "xlim", lambda v: plotting.plot_samples(_y(), xlim=v), BAD_LIMS)
+t = "plotting.draw_sampler_run"
+number_rows(t, "step_size", lambda v: plotting.draw_sampler_run(_ax(), QUAD, "MH", v, y0=_Y0S, steps=2), POSITIVE)
+number_rows(t, "steps", lambda v: plotting.draw_sampler_run(_ax(), QUAD, "MH", 0.5, y0=_Y0S, steps=v), STEPS)
+row(t, "name: unknown", lambda: plotting.draw_sampler_run(_ax(), QUAD, "Gibbs", 0.5, y0=_Y0S, steps=2), expects("name"))
+t = "plotting.plot_sampler_grid"
+row(t, "step_sizes: ragged", lambda: plotting.plot_sampler_grid(QUAD, {"MH": [0.5], "MALA": [0.1, 0.2]}, y0=_Y0S,
+                                                                  steps=2), expects("step_sizes"))
+number_rows(t, "xlim", lambda v: plotting.plot_sampler_grid(QUAD, _S, y0=_Y0S, steps=2, xlim=v), BAD_LIMS)
+t = "plotting.plot_acceptance_curves"
+row(t, "rates: nan", lambda: plotting.plot_acceptance_curves({"MH": [0.1, 1.0]}, {"MH": [0.5, math.nan]}),
+    expects("rates"))
+t = "plotting.plot_hop_rates"
+row(t, "rates: nan", lambda: plotting.plot_hop_rates([1.0, 2.0], {"MALA": [1.0, math.nan]}), expects("rates"))
+t = "plotting.plot_traces"
+row(t, "traces: nan", lambda: plotting.plot_traces({"MALA": [0.0, math.nan]}), expects("traces"))
+t = "plotting.plot_autocorrelations"
+row(t, "acfs: inf", lambda: plotting.plot_autocorrelations({"MALA": [1.0, math.inf]}), expects("acfs"))
+t = "plotting.plot_ula_bias"
+row(t, "measured: nan", lambda: plotting.plot_ula_bias([0.1, 0.2], [1.0, math.nan], [1.0, 1.1], 1.0),
+    expects("measured"))
+t = "plotting.plot_state_probabilities"
+row(t, "p_exact: mismatch", lambda: plotting.plot_state_probabilities([0.5, 0.5], [1.0]), expects("p_exact"))
+row(t, "freq: nan", lambda: plotting.plot_state_probabilities([0.5, 0.5], [1.0, math.nan]), expects("freq"))
+
+for _f in ("SamplerWidget", "sampler_widget"):
+    fn = getattr(widgets, _f)
+    t = f"widgets.{_f}"
+    row(t, "sampler: unknown", lambda fn=fn: fn(QUAD, _Y0S, sampler="NUTS", steps=2), expects("sampler"))
+    number_rows(t, "step_size", lambda v, fn=fn: fn(QUAD, _Y0S, step_size=v, steps=2), {**POSITIVE, "outside range": 9.0})
+    number_rows(t, "step_range", lambda v, fn=fn: fn(QUAD, _Y0S, step_range=v, steps=2),
+                {"reversed": (1.0, 0.001), "zero": (0.0, 1.0)})
+    number_rows(t, "steps", lambda v, fn=fn: fn(QUAD, _Y0S, steps=v), STEPS)
+    tensor_rows(t, "y0", lambda v, fn=fn: fn(QUAD, v, steps=2), _y(), wrong_ndim=torch.zeros(3, dtype=F64))
+    row(t, "energy: not callable", lambda fn=fn: fn(None, _Y0S, steps=2), expects("energy"))
 
 # --- widgets --------------------------------------------------------------------------------------
 
