@@ -39,7 +39,7 @@ from .latent import (
 )
 from .samplers import PersistentChains, langevin
 from .models import RBM
-from .samplers import autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time, mala, metropolis_hastings
+from .samplers import autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time, mala, metropolis_hastings, mode_hops
 from .training import train
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
@@ -64,7 +64,7 @@ __all__ = [
     "train", "MLPEnergy", "langevin", "PersistentChains",
     # chapter 6: sampling from an energy (the RBM is also chapter 7's binary model)
     "metropolis_hastings", "mala", "hmc", "RBM",
-    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size",
+    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]

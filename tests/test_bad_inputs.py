@@ -453,6 +453,9 @@ for _f in ("autocorrelation", "integrated_autocorrelation_time", "effective_samp
     tensor_rows(f"samplers.{_f}", "x", fn, _y(6, 2), wrong_ndim=torch.zeros(6, dtype=F64))
     row(f"samplers.{_f}", "x: too few steps", lambda fn=fn: fn(_y(3, 2)), expects("x"))
     row(f"samplers.{_f}", "x: constant", lambda fn=fn: fn(torch.ones(6, 2, dtype=F64)), expects("x"))
+tensor_rows("samplers.mode_hops", "x", samplers.mode_hops, _y(6, 2), wrong_ndim=torch.zeros(6, dtype=F64))
+number_rows("samplers.mode_hops", "threshold", lambda v: samplers.mode_hops(_y(6, 2), threshold=v),
+            {"negative": -0.1, **REAL, "bool": True})
 number_rows("samplers.autocorrelation", "max_lag", lambda v: samplers.autocorrelation(_y(6, 2), max_lag=v), STEPS)
 
 # --- models (chapter 6: the RBM; MLPEnergy is also checked above as energies.MLPEnergy) ------------

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from ebmlib import autocorrelation, effective_sample_size, integrated_autocorrelation_time
+from ebmlib import autocorrelation, effective_sample_size, integrated_autocorrelation_time, mode_hops
 
 
 def ar1(phi, t, b, seed):
@@ -54,3 +54,19 @@ def test_bad_inputs(bad, match):
     for f in (autocorrelation, integrated_autocorrelation_time, effective_sample_size):
         with pytest.raises(ValueError, match=match):
             f(bad)
+
+
+def test_mode_hops_by_hand():
+    x = torch.tensor([[1.0, -1.0, 0.1, 0.6], [0.2, -0.3, -0.2, -0.3], [-0.9, 0.4, -0.8, 0.4], [0.3, 0.7, 0.9, -0.2],
+                      [0.6, 0.0, 1.0, 0.7]])
+    # chain 0: +1 -> (0.2 stays) -> -1 -> (0.3 stays) -> +1 : 2 hops
+    # chain 1: -1 -> ... -> 0.7 (+1): 1 hop;  chain 2: starts +1 (0.1 > 0) -> -0.8 -> 0.9: 2 hops
+    # chain 3: wanders inside the barrier band: no hop with hysteresis, 4 sign changes without
+    assert mode_hops(x, threshold=0.5).tolist() == [2, 1, 2, 0]
+    assert mode_hops(x, threshold=0.0).tolist() == [2, 1, 2, 4]
+
+
+def test_mode_hops_bad_threshold():
+    for bad in (-0.1, math.nan, math.inf, "0.5", True):
+        with pytest.raises(ValueError, match="threshold must be"):
+            mode_hops(torch.zeros(5, 2), threshold=bad)

@@ -30,7 +30,7 @@ from .persistent import PersistentChains
 from .hmc import hmc
 from .mala import mala
 from .metropolis import metropolis_hastings
-from .diagnostics import autocorrelation, effective_sample_size, integrated_autocorrelation_time
+from .diagnostics import autocorrelation, effective_sample_size, integrated_autocorrelation_time, mode_hops
 
 __all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings",
-           "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size"]
+           "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops"]

@@ -9,7 +9,7 @@ import torch
 
 from .._checks import check_nonneg_int, check_tensor
 
-__all__ = ["autocorrelation", "integrated_autocorrelation_time", "effective_sample_size"]
+__all__ = ["autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops"]
 
 
 def _check_chains(x, name: str = "x") -> torch.Tensor:
@@ -90,3 +90,31 @@ def effective_sample_size(x: torch.Tensor) -> float:
     """
     tau = integrated_autocorrelation_time(x)  # validates x
     return x.shape[0] * x.shape[1] / tau
+
+
+def mode_hops(x: torch.Tensor, *, threshold: float = 0.5) -> torch.Tensor:
+    """Count the hops of each chain between two modes at -1 and +1 along a coordinate, with hysteresis.
+
+    A chain is in the right mode once x > threshold and in the left one once x < -threshold; it stays
+    where it was while |x| <= threshold, so noise at the barrier is not counted as hops. The first
+    mode is the sign of x at step 0.
+
+    Args:
+        x: (T, B) one coordinate along T steps of B chains.
+        threshold: the hysteresis half-width, >= 0.
+
+    Returns:
+        (B,) number of mode changes per chain (int64).
+
+    See chapter 6.
+    """
+    check_tensor(x, "x", ndim=2)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < float("inf"):
+        raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}")
+    state = torch.where(x[0] < 0, -1, 1)  # (B,)
+    hops = torch.zeros(x.shape[1], dtype=torch.long, device=x.device)
+    for row in x[1:]:
+        new = torch.where(row > threshold, 1, torch.where(row < -threshold, -1, state))
+        hops += new != state
+        state = new
+    return hops
