@@ -91,8 +91,8 @@ def plot_samples(samples, *, energy: Energy | None = None, xlim=(-3.0, 3.0), yli
         grid = energy_grid(energy, xlim, ylim, 81)
     if grid is not None:
         Y1, Y2, E = grid
-        ax.contour(Y1, Y2, E - E.min(), levels=np.linspace(0, 8, 9)[1:], colors="0.75", linewidths=0.6)
-    ax.scatter(y[:max_points, 0], y[:max_points, 1], s=2, alpha=0.35, color=color, rasterized=True)
+        ax.contour(Y1, Y2, E - E.min(), levels=[0.5, 2.0, 4.5, 8.0], colors="0.75", linewidths=0.6)
+    ax.scatter(y[:max_points, 0], y[:max_points, 1], s=1.5, color=color, linewidths=0)
     if mean is not None and cov is not None:
         e = _ellipse(mean, cov)
         ax.plot(e[:, 0], e[:, 1], "k--", lw=1.0)
@@ -108,8 +108,10 @@ def plot_samples(samples, *, energy: Energy | None = None, xlim=(-3.0, 3.0), yli
 
 def draw_sampler_run(ax: plt.Axes, energy: Energy, name: str, step_size: float, *, y0: torch.Tensor,
                      steps: int = 100, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), mean=None, cov=None,
-                     generator=0, grid=None, n_leapfrog: int = 5) -> float | None:
+                     generator=0, grid=None, n_leapfrog: int = 5, contours: bool = True) -> float | None:
     """Run sampler ``name`` from ``y0`` and draw its final states and the path of its first chain.
+
+    The energy's contours are drawn (from ``grid`` when given) unless ``contours=False``.
 
     The title gives the acceptance rate, or says that the chains diverged.
 
@@ -127,10 +129,12 @@ def draw_sampler_run(ax: plt.Axes, energy: Energy, name: str, step_size: float, 
         ax.set_ylim(*ylim)
         ax.set_title(f"{name}, step {step_size:.3g}: diverged", fontsize=9)
         return None
+    if not contours:
+        grid, energy = None, None
     plot_samples(traj[-1], xlim=xlim, ylim=ylim, mean=mean, cov=cov, ax=ax, color=COLORS[name], grid=grid,
                  energy=None if grid is not None else energy)
     path = _to_numpy(traj[:, 0])
-    ax.plot(path[:, 0], path[:, 1], "-", color="k", lw=0.6, alpha=0.8)
+    ax.plot(path[:, 0], path[:, 1], "-", color="k", lw=0.5)
     ax.plot(path[0, 0], path[0, 1], "ko", ms=3)
     rate_txt = "" if rate is None else f", accept {rate:.2f}"
     ax.set_title(f"{name}, step {step_size:.3g}{rate_txt}", fontsize=9)
@@ -139,11 +143,12 @@ def draw_sampler_run(ax: plt.Axes, energy: Energy, name: str, step_size: float, 
 
 def plot_sampler_grid(energy: Energy, step_sizes: Mapping[str, Sequence[float]], *, y0: torch.Tensor,
                       steps: int = 100, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), mean=None, cov=None,
-                      generator=0, panel_size=(2.6, 2.6)):
+                      generator=0, panel_size=(2.6, 2.6), contours: bool = True):
     """Small multiples: one row per sampler, one panel per step size (the widget's static fallback).
 
     Args:
         step_sizes: sampler name -> its step sizes (all rows must have the same number).
+        contours: draw the energy's contours in every panel.
 
     Returns:
         The figure.
@@ -153,12 +158,12 @@ def plot_sampler_grid(energy: Energy, step_sizes: Mapping[str, Sequence[float]],
     if any(len(step_sizes[n]) != ncols for n in names):
         raise ValueError("step_sizes must give every sampler the same number of step sizes")
     fig, axes = _small_multiples(len(names) * ncols, ncols, panel_size, xlabel="$y_1$", ylabel="$y_2$")
-    grid = energy_grid(energy, xlim, ylim, 61)
+    grid = energy_grid(energy, xlim, ylim, 61) if contours else None
     for r, name in enumerate(names):
         for c, s in enumerate(step_sizes[name]):
             ax = axes[r * ncols + c]
             draw_sampler_run(ax, energy, name, s, y0=y0, steps=steps, xlim=xlim, ylim=ylim, mean=mean, cov=cov,
-                             generator=generator, grid=grid)
+                             generator=generator, grid=grid, contours=contours)
             ax.set_xlabel("")
             ax.set_ylabel("")
     fig.tight_layout()
@@ -247,13 +252,19 @@ def plot_autocorrelations(acfs: Mapping[str, Sequence[float]], *, ax: plt.Axes |
 
 
 def plot_ula_bias(step_sizes: Sequence[float], measured: Sequence[float], discrete: Sequence[float], truth: float, *,
-                  ax: plt.Axes | None = None, label: str = r"$\mathrm{Var}(y_1)$") -> plt.Axes:
-    """A stationary variance of ULA against the step size: measured, the exact discrete-time value, the target."""
+                  ax: plt.Axes | None = None, label: str = r"$\mathrm{Var}(y_1)$",
+                  measured_at: Sequence[float] | None = None) -> plt.Axes:
+    """A stationary variance of ULA against the step size: measured, the exact discrete-time value, the target.
+
+    ``discrete`` is given at ``step_sizes``; ``measured`` at ``measured_at`` (default: ``step_sizes``),
+    so the exact curve can be drawn on a finer grid than the simulations.
+    """
     ax = _ax(ax)
     s = np.asarray(step_sizes, float)
     ax.plot(s, _check_finite(np.asarray(discrete, float), "discrete"), "-", color="tab:orange",
             label="exact discrete-time (AR(1))")
-    ax.plot(s, _check_finite(np.asarray(measured, float), "measured"), "o", color="k", ms=4, label="ULA samples")
+    m_at = s if measured_at is None else np.asarray(measured_at, float)
+    ax.plot(m_at, _check_finite(np.asarray(measured, float), "measured"), "o", color="k", ms=4, label="ULA samples")
     ax.axhline(truth, color="0.3", ls="--", lw=1, label=r"target ($\epsilon \to 0$)")
     ax.set_xlabel(r"step size $\epsilon$")
     ax.set_ylabel(label)

@@ -64,7 +64,7 @@ class SamplerWidget(widgets.VBox):
                                                 step=0.05, description="step size", readout_format=".3g",
                                                 continuous_update=False)
         self.output = widgets.Output()
-        self.fig, self.ax = plt.subplots(figsize=figsize)
+        self.fig, self.ax = plt.subplots(figsize=figsize, dpi=80)  # a modest PNG in the saved widget state
         plt.close(self.fig)  # shown only through the Output widget
         super().__init__(children=[widgets.HBox([self.sampler, self.step_size]), self.output])
         for w in (self.sampler, self.step_size):
