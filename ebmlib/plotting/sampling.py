@@ -288,7 +288,8 @@ def plot_state_probabilities(p_exact, freq, *, ax: plt.Axes | None = None, top: 
     x = np.arange(len(order))
     ax.bar(x - 0.2, p[order], width=0.4, color="0.6", label="exact (enumeration)")
     ax.bar(x + 0.2, f[order], width=0.4, color=COLORS["Gibbs"], label="Gibbs chains")
-    ax.set_xlabel("visible state (by exact probability)")
+    ax.set_xticks(x[:: max(1, len(x) // 10)])
+    ax.set_xlabel("visible state, ranked by exact probability")
     ax.set_ylabel("probability")
     ax.legend(fontsize=8)
     return ax
