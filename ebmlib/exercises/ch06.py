@@ -95,7 +95,7 @@ def check_ula_covariance(ula_covariance) -> Verdict:
 
 @checker
 def check_leapfrog(leapfrog) -> Verdict:
-    """Check ``leapfrog(grad, y, p, eps, n) -> (y, p)``: n leapfrog steps of H = E(y) + |p|^2 / 2.
+    """Check ``leapfrog(grad, y, p, eps, n) -> (y, p)``: n leapfrog steps of H = E(y) + p.p / 2.
 
     ``grad`` maps (B, D) to (B, D); a half step in p, alternating full steps, a final half step in p.
     """

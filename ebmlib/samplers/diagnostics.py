@@ -96,7 +96,7 @@ def mode_hops(x: torch.Tensor, *, threshold: float = 0.5) -> torch.Tensor:
     """Count the hops of each chain between two modes at -1 and +1 along a coordinate, with hysteresis.
 
     A chain is in the right mode once x > threshold and in the left one once x < -threshold; it stays
-    where it was while |x| <= threshold, so noise at the barrier is not counted as hops. The first
+    where it was while abs(x) <= threshold, so noise at the barrier is not counted as hops. The first
     mode is the sign of x at step 0.
 
     Args:

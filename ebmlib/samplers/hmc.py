@@ -48,7 +48,7 @@ def hmc(
         progress: show a ``tqdm.auto`` progress bar.
 
     Returns:
-        ``(samples, acceptance_rate)``: the (B, ...) final states (or the trajectory), detached,
+        The pair ``(samples, acceptance_rate)``, the (B, ...) final states (or the trajectory), detached,
         and the fraction of accepted trajectories over all chains and steps (NaN when steps = 0).
 
     Cost: ``n_leapfrog`` energy and gradient evaluations per step.

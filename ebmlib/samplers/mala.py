@@ -46,7 +46,7 @@ def mala(
         progress: show a ``tqdm.auto`` progress bar.
 
     Returns:
-        ``(samples, acceptance_rate)``: the (B, ...) final states (or the trajectory), detached,
+        The pair ``(samples, acceptance_rate)``, the (B, ...) final states (or the trajectory), detached,
         and the fraction of accepted proposals over all chains and steps (NaN when steps = 0).
 
     Cost: one energy and gradient evaluation per step (as unadjusted Langevin).

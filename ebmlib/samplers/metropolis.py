@@ -43,7 +43,7 @@ def metropolis_hastings(
         progress: show a ``tqdm.auto`` progress bar.
 
     Returns:
-        ``(samples, acceptance_rate)``: the (B, ...) final states (or the trajectory), detached,
+        The pair ``(samples, acceptance_rate)``, the (B, ...) final states (or the trajectory), detached,
         and the fraction of accepted proposals over all chains and steps (NaN when steps = 0).
 
     Cost: one energy evaluation (no gradient) per step.
