@@ -46,7 +46,9 @@ from .models import MLPEnergy
 from .training import train
 
 # chapter 6: sampling
-from .samplers import PersistentChains, langevin
+from .models import RBM
+from .samplers import (PersistentChains, autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time,
+                       langevin, mala, metropolis_hastings, mode_hops)
 
 __version__ = "0.1.0"
 
@@ -68,7 +70,8 @@ __all__ = [
     # chapter 5: training
     "train", "MLPEnergy",
     # chapter 6: sampling
-    "langevin", "PersistentChains",
+    "langevin", "PersistentChains", "metropolis_hastings", "mala", "hmc", "RBM",
+    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "models", "plotting", "samplers", "widgets",
 ]

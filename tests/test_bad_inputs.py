@@ -41,7 +41,8 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors"]
-EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05"]
+EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
+                    "exercises.ch06"]
 
 
 def expects(name: str) -> str:
@@ -177,6 +178,7 @@ ENERGIES = [
       for f in ("quadratic", "quadratic_grad")],
 ]
 
+_RBM = models.RBM(2, 3, generator=0).double()
 MODELS = [
     Spec("models.MLPEnergy", models.MLPEnergy, {"dim": 2, "hidden": (4,)},
          numbers={"dim": {"zero": 0, "float": 2.5, "bool": True}, "hidden": {"empty": (), "zero width": (4, 0)},
@@ -186,6 +188,20 @@ MODELS = [
     Spec("models.HornDecoder", models.HornDecoder, {"hidden": 4},
          numbers={"hidden": {"zero": 0, "float": 2.5, "bool": True}, "generator": GENERATOR,
                   "dtype": {"int64": torch.int64, "string": "float32"}}),
+    Spec("models.RBM", models.RBM, {"n_visible": 3, "n_hidden": 3},
+         numbers={"n_visible": {"zero": 0, "float": 2.5, "bool": True, "string": "3"},
+                  "n_hidden": {"zero": 0, "negative": -2, "float": 2.5}, "generator": GENERATOR},
+         extra=(("log_partition: both layers above 20 units", {"n_visible": 21, "n_hidden": 21},
+                 r"smaller layer.*must|needs"),),
+         call=lambda **kw: models.RBM(kw["n_visible"], kw["n_hidden"], generator=kw.get("generator")).log_partition()
+         if kw["n_visible"] == 21 else models.RBM(**kw)),
+    *[Spec("models.RBM", getattr(_RBM, method), {arg: good, **kw}, tensors=(arg,),
+           skip={arg: {"wrong ndim value": torch.zeros(good.shape[1], dtype=F64)}},
+           extra=((f"{arg}: wrong width", {arg: _y(3, good.shape[1] + 1)}, expects(arg)),))
+      for method, arg, good, kw in (("free_energy", "v", _y(3, 2), {}), ("gibbs", "v", _y(3, 2), {"k": 1, "generator": 0}),
+                                    ("sample_h", "v", _y(3, 2), {"generator": 0}),
+                                    ("sample_v", "h", _y(3, 3), {"generator": 0}))],
+    Spec("models.RBM", _RBM.gibbs, {"v": _y(3, 2), "k": 1}, numbers={"k": STEPS}),
 ]
 
 INFERENCE = [
@@ -340,6 +356,27 @@ SAMPLERS = [
          call=lambda init, fresh, **kw: samplers.PersistentChains(init, fresh)(QUAD, **{"steps": 1, "step_size": 0.1, **kw}),
          numbers={"step_size": POSITIVE, "steps": STEPS, "grad_clip": POSITIVE, "clamp": LIMITS},
          extra=(("fresh: wrong shape", {"fresh": lambda m, g: torch.zeros(m, 3, dtype=F64)}, expects("fresh")),)),
+    # chapter 6: the Metropolis samplers (they return (samples, acceptance_rate))
+    *[Spec(f"samplers.{f}", getattr(samplers, f), {"energy": QUAD, "y0": _y(), "steps": 2, **kw},
+           tensors=("y0",), skip={"y0": {"wrong ndim value": torch.zeros(3, dtype=F64)}},
+           numbers={"steps": STEPS, "generator": GENERATOR, **{k: POSITIVE for k in kw}},
+           extra=(("energy: not callable", {"energy": None}, expects("energy")),
+                  ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")),
+                  ("energy: NaN output", {"energy": NAN_ENERGY}, r"energy returned NaN")))
+      for f, kw in (("mala", {"step_size": 0.1}), ("hmc", {"step_size": 0.1, "n_leapfrog": 2}),
+                    ("metropolis_hastings", {"proposal_scale": 0.5}))],
+    Spec("samplers.hmc", samplers.hmc, {"energy": QUAD, "y0": _y(), "steps": 2, "step_size": 0.1, "n_leapfrog": 2},
+         numbers={"n_leapfrog": {"float": 2.5, "bool": True, "zero": 0}}),
+    # chapter 6: diagnostics of chains x of shape (T, B)
+    *[Spec(f"samplers.{f}", getattr(samplers, f), {"x": _y(6, 2)}, tensors=("x",),
+           skip={"x": {"wrong ndim value": torch.zeros(6, dtype=F64)}},
+           extra=(("x: too few steps", {"x": _y(3, 2)}, expects("x")),
+                  ("x: constant", {"x": torch.ones(6, 2, dtype=F64)}, expects("x"))))
+      for f in ("autocorrelation", "integrated_autocorrelation_time", "effective_sample_size")],
+    Spec("samplers.autocorrelation", samplers.autocorrelation, {"x": _y(6, 2)}, numbers={"max_lag": STEPS}),
+    Spec("samplers.mode_hops", samplers.mode_hops, {"x": _y(6, 2)}, tensors=("x",),
+         skip={"x": {"wrong ndim value": torch.zeros(6, dtype=F64)}},
+         numbers={"threshold": {"negative": -0.1, **REAL, "bool": True}}),
 ]
 
 _w = torch.zeros(2, dtype=F64, requires_grad=True)
@@ -363,6 +400,7 @@ _xs, _ys = datasets.horn(6, spacing="even", generator=0, dtype=F64)
 _w2 = torch.ones(2, 2, dtype=F64)
 _p = torch.full((2, 3), 1 / 3, dtype=F64)
 _E1 = lambda y: (y[:, 0] ** 2 - 1) ** 2  # noqa: E731
+_Y0S = torch.zeros(4, 2, dtype=F64)
 PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variants
     Spec("plotting.energy_grid", plotting.energy_grid, {"energy": DW, "xlim": LIM, "ylim": LIM, "n": 5},
          numbers={"xlim": LIMITS, "ylim": LIMITS, "n": {"zero": 0, "float": 2.5}},
@@ -425,6 +463,35 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
          {"p_model": _p, "p_true": _p, "context_labels": ["a", "b"], "token_names": ["x", "y", "z"]},
          extra=(("p_model: mismatch", {"p_model": _p[:1]}, expects("p_model")),
                 ("context_labels: count", {"context_labels": ["a"]}, r"need 2 context labels"))),
+    # chapter 6: sampling
+    Spec("plotting.run_sampler", plotting.run_sampler, {"name": "MALA", "energy": QUAD, "y0": _Y0S, "step_size": 0.1,
+                                                         "steps": 2},
+         numbers={"name": {"unknown": "NUTS"}, "step_size": POSITIVE}),
+    Spec("plotting.plot_samples", plotting.plot_samples, {"samples": _y()},
+         numbers={"xlim": LIMITS},
+         extra=(("samples: wrong shape", {"samples": torch.zeros(5, 3)}, expects("samples")),
+                ("samples: nan", {"samples": _poison(_y(), math.nan)}, expects("samples")))),
+    Spec("plotting.draw_sampler_run", plotting.draw_sampler_run,
+         {"energy": QUAD, "name": "MH", "step_size": 0.5, "y0": _Y0S, "steps": 2},
+         call=lambda **kw: plotting.draw_sampler_run(plt.subplots()[1], **kw),
+         numbers={"step_size": POSITIVE, "steps": STEPS, "name": {"unknown": "Gibbs"}}),
+    Spec("plotting.plot_sampler_grid", plotting.plot_sampler_grid,
+         {"energy": QUAD, "step_sizes": {"MH": [0.5], "MALA": [0.1]}, "y0": _Y0S, "steps": 2},
+         numbers={"xlim": LIMITS, "step_sizes": {"ragged": {"MH": [0.5], "MALA": [0.1, 0.2]}}}),
+    Spec("plotting.plot_acceptance_curves", plotting.plot_acceptance_curves,
+         {"step_sizes": {"MH": [0.1, 1.0]}, "rates": {"MH": [0.5, 0.2]}},
+         numbers={"rates": {"nan": {"MH": [0.5, math.nan]}}}),
+    Spec("plotting.plot_hop_rates", plotting.plot_hop_rates, {"betas": [1.0, 2.0], "rates": {"MALA": [1.0, 0.5]}},
+         numbers={"rates": {"nan": {"MALA": [1.0, math.nan]}}}),
+    Spec("plotting.plot_traces", plotting.plot_traces, {"traces": {"MALA": [0.0, 1.0]}},
+         numbers={"traces": {"nan": {"MALA": [0.0, math.nan]}}}),
+    Spec("plotting.plot_autocorrelations", plotting.plot_autocorrelations, {"acfs": {"MALA": [1.0, 0.5]}},
+         numbers={"acfs": {"inf": {"MALA": [1.0, math.inf]}}}),
+    Spec("plotting.plot_ula_bias", plotting.plot_ula_bias,
+         {"step_sizes": [0.1, 0.2], "measured": [1.0, 1.1], "discrete": [1.0, 1.1], "truth": 1.0},
+         numbers={"measured": {"nan": [1.0, math.nan]}}),
+    Spec("plotting.plot_state_probabilities", plotting.plot_state_probabilities, {"p_exact": [0.5, 0.5], "freq": [0.4, 0.6]},
+         numbers={"p_exact": {"mismatch": [1.0]}, "freq": {"nan": [1.0, math.nan]}}),
 ]
 
 WIDGETS = [
@@ -443,6 +510,12 @@ WIDGETS = [
            skip={"y1": {"wrong ndim value": G4[:, None]}},
            numbers={"beta": {**BETA, "outside range": 1e3}, "beta_range": {**LIMITS, "zero": (0.0, 1.0)}})
       for f in ("FreeEnergyBetaWidget", "free_energy_beta_widget")],
+    *[Spec(f"widgets.{f}", getattr(widgets, f), {"energy": QUAD, "y0": _Y0S, "steps": 2}, tensors=("y0",),
+           skip={"y0": {"wrong ndim value": torch.zeros(3, dtype=F64)}},
+           numbers={"sampler": {"unknown": "NUTS"}, "step_size": {**POSITIVE, "outside range": 9.0},
+                    "step_range": {"reversed": (1.0, 0.001), "zero": (0.0, 1.0)}, "steps": STEPS},
+           extra=(("energy: not callable", {"energy": None}, expects("energy")),))
+      for f in ("SamplerWidget", "sampler_widget")],
 ]
 
 UTILS = [

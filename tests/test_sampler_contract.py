@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from ebmlib import DivergenceError
-from ebmlib.samplers import langevin
+from ebmlib.samplers import hmc, langevin, mala, metropolis_hastings
 
 
 class SamplerCase(NamedTuple):
@@ -28,8 +28,9 @@ class SamplerCase(NamedTuple):
 
 SAMPLERS = [
     SamplerCase("langevin", langevin, {"step_size": 0.01}, False),
-    # merged later: mala {"step_size": 0.01}, hmc {"step_size": 0.05, "n_leapfrog": 3},
-    # metropolis_hastings {"proposal_scale": 0.1}, all with is_metropolis=True
+    SamplerCase("mala", mala, {"step_size": 0.05}, True),
+    SamplerCase("hmc", hmc, {"step_size": 0.05, "n_leapfrog": 3}, True),
+    SamplerCase("metropolis_hastings", metropolis_hastings, {"proposal_scale": 0.3}, True),
 ]
 
 F32, F64 = torch.float32, torch.float64
@@ -115,6 +116,12 @@ def test_sampler_contract(case: SamplerCase):
     assert y.dtype == F64, f"{case.name}: float64 became {y.dtype}"
     y, _ = run(case, gauss, y0)
     assert y.dtype == F32
+
+    # zero steps: a copy of y0 (a Metropolis sampler's acceptance rate is then NaN: nothing was proposed)
+    out = case.sampler(gauss, y0, steps=0, **case.kwargs)
+    y = out[0] if case.is_metropolis else out
+    assert torch.equal(y, y0) and y is not y0, f"{case.name}: steps=0"
+    assert not case.is_metropolis or math.isnan(out[1])
 
     # divergence: a stiff quadratic and a step far beyond stability raise DivergenceError, not NaN
     if not case.is_metropolis:

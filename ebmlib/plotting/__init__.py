@@ -17,6 +17,19 @@ from .latent import (
     plot_free_energy_map,
     plot_latent_energy_curves,
 )
+from .sampling import (
+    SAMPLERS,
+    draw_sampler_run,
+    plot_acceptance_curves,
+    plot_autocorrelations,
+    plot_hop_rates,
+    plot_sampler_grid,
+    plot_samples,
+    plot_state_probabilities,
+    plot_traces,
+    plot_ula_bias,
+    run_sampler,
+)
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
 from .training import plot_ellipse_fits, plot_loss_vs_gap
 
@@ -31,4 +44,7 @@ __all__ = [
     "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
+    # sampling from an energy (chapter 6)
+    "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
+    "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
 ]

@@ -25,7 +25,17 @@ with one parametrised test that each sampler joins by adding a case)::
 See chapter 6.
 """
 
+from .diagnostics import (
+           autocorrelation,
+           effective_sample_size,
+           integrated_autocorrelation_time,
+           mode_hops,
+)
+from .hmc import hmc
 from .langevin import langevin
+from .mala import mala
+from .metropolis import metropolis_hastings
 from .persistent import PersistentChains
 
-__all__ = ["langevin", "PersistentChains"]
+__all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings",
+           "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops"]
