@@ -32,3 +32,8 @@ __all__ = [
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
 ]
+
+# appended by the chapter 1-5 review (issue 8)
+from .training import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
+
+__all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
