@@ -63,3 +63,8 @@ __all__ = [
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]
+
+# appended by the chapter 1-5 review (issue 8): chapter 4's latent-capacity sweep
+from .capacity import disc_latent_grid  # noqa: E402
+
+__all__ += ["disc_latent_grid"]

@@ -120,3 +120,41 @@ def test_fit_vs_beta_positions_and_values():
 def test_fit_vs_beta_bad_inputs(betas, fits):
     with pytest.raises(ValueError):
         plot_fit_vs_beta(betas, fits)
+
+
+# --- plotting.plot_ellipse_decoder, plot_two_wells ---------------------------------------------------
+
+def test_ellipse_decoder_points_and_curves():
+    from ebmlib import datasets, latent_grid
+    from ebmlib.plotting import plot_ellipse_decoder
+
+    z = latent_grid(12, dtype=torch.float64)
+    fig = plot_ellipse_decoder(z, [0.0, 0.5, 1.0], n=50)
+    ax0, ax1 = fig.axes[:2]
+    offsets = ax0.collections[0].get_offsets()
+    np.testing.assert_allclose(offsets[:, 0], 2.0 * np.cos(z.numpy()), atol=1e-6)  # rho(0) = (2, 1.5)
+    np.testing.assert_allclose(offsets[:, 1], 1.5 * np.sin(z.numpy()), atol=1e-6)
+    assert len(ax1.lines) == 3
+    rho1 = datasets.ellipse_radii(1.0)
+    np.testing.assert_allclose(max(ax1.lines[2].get_xdata()), float(rho1[0]), rtol=1e-6)
+    with pytest.raises(ValueError):
+        plot_ellipse_decoder(z, [])
+
+
+def test_two_wells_draws_the_energy_of_the_decoder():
+    from ebmlib import EllipseDecoder, latent_grid
+    from ebmlib.plotting import plot_two_wells
+
+    dec = EllipseDecoder((3.0, 0.5), dtype=torch.float64)
+    y = torch.tensor([[0.5, 0.3]], dtype=torch.float64)
+    z = latent_grid(48, dtype=torch.float64)
+    path = torch.tensor([[4.0], [4.5], [4.8]], dtype=torch.float64)
+    fig = plot_two_wells(y, dec, z, z_global=1.4, z_local=4.89, paths={"gd": path}, z_pick=1.44)
+    ax1 = fig.axes[1]
+    dense = ax1.lines[0]
+    zz = np.asarray(dense.get_xdata())
+    direct = (0.5 - 3 * np.cos(zz)) ** 2 + (0.3 - 0.5 * np.sin(zz)) ** 2  # E(y, z) by hand
+    np.testing.assert_allclose(dense.get_ydata(), direct, rtol=1e-12)
+    assert [ln.get_label() for ln in ax1.lines[1:]] == ["48-point grid", "gd", "grid ž"]
+    with pytest.raises(ValueError):
+        plot_two_wells(torch.zeros(2, 2, dtype=torch.float64), dec, z, z_global=0.0, z_local=1.0)

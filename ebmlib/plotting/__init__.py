@@ -37,3 +37,6 @@ __all__ = [
 from .training import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
 
 __all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
+from .latent import plot_ellipse_decoder, plot_two_wells  # noqa: E402
+
+__all__ += ["plot_ellipse_decoder", "plot_two_wells"]
