@@ -65,6 +65,6 @@ __all__ = [
 ]
 
 # appended by the chapter 1-5 review (issue 8): chapter 4's latent-capacity sweep
-from .capacity import disc_latent_grid  # noqa: E402
+from .latent import disc_latent_grid  # noqa: E402
 
 __all__ += ["disc_latent_grid"]

@@ -577,6 +577,48 @@ def _close_figures():
 close_figures = pytest.fixture(autouse=True)(_close_figures)
 
 
+# --- the chapter 1-5 review's additions (issue 8) ---------------------------------------------------
+_grid5, _ = losses.square_grid(1.0, 5, dtype=F64)
+t = "losses.most_offending_on_grid"
+row(t, "grid: ndarray", lambda: losses.most_offending_on_grid(lambda y: y.sum(1), _grid5.numpy(), _y(), min_distance=0.1),
+    expects("grid"))
+row(t, "grid: nan", lambda: losses.most_offending_on_grid(lambda y: y.sum(1), _grid5 * math.nan, _y(), min_distance=0.1),
+    expects("grid"))
+row(t, "data: wrong width", lambda: losses.most_offending_on_grid(lambda y: y.sum(1), _grid5, _y(3, 3), min_distance=0.1),
+    expects("data"))
+row(t, "k: zero", lambda: losses.most_offending_on_grid(lambda y: y.sum(1), _grid5, _y(), k=0, min_distance=0.1), expects("k"))
+row(t, "k: more than the wrong answers", lambda: losses.most_offending_on_grid(
+    lambda y: y.sum(1), _grid5, _y(), k=10_000, min_distance=0.1), r"only \d+ grid points")
+row(t, "min_distance: zero", lambda: losses.most_offending_on_grid(lambda y: y.sum(1), _grid5, _y(), min_distance=0.0),
+    expects("min_distance"))
+t = "latent.disc_latent_grid"
+row(t, "radius: negative", lambda: latent.disc_latent_grid(-1.0, 0.5), expects("radius"))
+row(t, "radius: nan", lambda: latent.disc_latent_grid(math.nan, 0.5), expects("radius"))
+row(t, "spacing: zero", lambda: latent.disc_latent_grid(1.0, 0.0), expects("spacing"))
+t = "datasets.masked_token_data"
+_markov = torch.tensor([[0.5, 0.5], [0.5, 0.5]], dtype=F64)
+row(t, "n: zero", lambda: datasets.masked_token_data(0, _markov, length=4), expects("n"))
+row(t, "length: zero", lambda: datasets.masked_token_data(5, _markov, length=0), expects("length"))
+t = "plotting.plot_energy_panels"
+row(t, "energies: empty", lambda: plotting.plot_energy_panels({}, 1.0), expects("energies"))
+row(t, "vmin >= vmax", lambda: plotting.plot_energy_panels({"a": lambda y: y.sum(1)}, 1.0, n=5, vmin=1.0, vmax=1.0),
+    r"vmin < vmax")
+row(t, "shift: other labels", lambda: plotting.plot_energy_panels({"a": lambda y: y.sum(1)}, 1.0, n=5, shift={"b": 0.0}),
+    expects("shift"))
+row(t, "data: wrong shape", lambda: plotting.plot_energy_panels({"a": lambda y: y.sum(1)}, 1.0, n=5, data=torch.zeros(3)),
+    expects("data"))
+t = "plotting.plot_fit_vs_beta"
+row(t, "fits: wrong shape", lambda: plotting.plot_fit_vs_beta([1.0, 2.0], torch.zeros(3, 2)), expects("fits"))
+row(t, "betas: zero", lambda: plotting.plot_fit_vs_beta([0.0, 1.0], torch.zeros(2, 2)), expects("betas"))
+t = "plotting.plot_ellipse_decoder"
+row(t, "xs: empty", lambda: plotting.plot_ellipse_decoder(torch.zeros(4, dtype=F64), []), expects("xs"))
+row(t, "z_grid: 2-D", lambda: plotting.plot_ellipse_decoder(torch.zeros(4, 2, dtype=F64), [0.0]), expects("z_grid"))
+t = "plotting.plot_two_wells"
+row(t, "y: two points", lambda: plotting.plot_two_wells(_y(2), latent.EllipseDecoder((2.0, 1.5), dtype=F64),
+                                                       torch.zeros(4, dtype=F64), z_global=0.0, z_local=1.0),
+    expects("y"))
+
+
 @pytest.mark.parametrize("r", ROWS, ids=[f"{r.target}[{r.kind}]" for r in ROWS])
 def test_bad_input_raises_a_clear_error(r: Row):
     with pytest.raises(r.exc, match=r.match):
