@@ -75,3 +75,8 @@ __all__ = [
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "models", "plotting", "samplers", "widgets",
 ]
+
+# appended by the chapter 1-5 review (issue 8): chapter 4's latent-capacity sweep
+from .latent import disc_latent_grid  # noqa: E402
+
+__all__ += ["disc_latent_grid"]

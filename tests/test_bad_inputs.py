@@ -279,6 +279,8 @@ LATENT = [
          extra=(("decoder: not callable", {"decoder": None}, expects("decoder")),)),
     Spec("latent.local_minima", latent.local_minima, {"table": _y(3, 5)}, tensors=("table",),
          extra=(("table: fewer than 3 columns", {"table": _y(3, 2)}, expects("table")),)),
+    Spec("latent.disc_latent_grid", latent.disc_latent_grid, {"radius": 1.0, "spacing": 0.5},
+         numbers={"radius": {"negative": -1.0, "nan": math.nan}, "spacing": POSITIVE}),
 ]
 
 FREE_ENERGY = [
@@ -313,6 +315,9 @@ DATASETS = [
          extra=(("transition: not stochastic", {"transition": TRANS * 2}, expects("transition")),
                 ("transition: not square", {"transition": TRANS[:, :1].expand(2, 3).contiguous()},
                  expects("transition")))),
+    Spec("datasets.masked_token_data", datasets.masked_token_data,
+         {"n": 5, "transition": torch.tensor([[0.5, 0.5], [0.5, 0.5]], dtype=F64), "length": 4},
+         numbers={"n": {"zero": 0, "float": 1.5}, "length": {"zero": 0, "float": 1.5}}),
 ]
 
 LOSSES = [
@@ -336,6 +341,12 @@ LOSSES = [
                                                                        "not tensors": [1.0]}}),
     Spec("losses.square_grid", losses.square_grid, {"lim": 1.0, "n": 5},
          numbers={"lim": POSITIVE, "n": {"one": 1, "float": 4.5, "bool": True}}),
+    # chapter 5 (review): the most offending wrong answers on a grid
+    Spec("losses.most_offending_on_grid", losses.most_offending_on_grid,
+         {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
+         numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE},
+         extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),
+                ("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"))),
 ]
 
 _fresh = lambda m, g: torch.zeros(m, 2, dtype=F64)  # noqa: E731
@@ -492,6 +503,17 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
          numbers={"measured": {"nan": [1.0, math.nan]}}),
     Spec("plotting.plot_state_probabilities", plotting.plot_state_probabilities, {"p_exact": [0.5, 0.5], "freq": [0.4, 0.6]},
          numbers={"p_exact": {"mismatch": [1.0]}, "freq": {"nan": [1.0, math.nan]}}),
+    # chapters 2 and 5 (review)
+    Spec("plotting.plot_energy_panels", plotting.plot_energy_panels, {"energies": {"a": lambda y: y.sum(1)}, "lim": 1.0, "n": 5},
+         numbers={"energies": {"empty": {}}, "shift": {"other labels": {"b": 0.0}}, "data": {"wrong shape": torch.zeros(3)}},
+         extra=(("vmin >= vmax", {"vmin": 1.0, "vmax": 1.0}, r"vmin < vmax"),)),
+    Spec("plotting.plot_fit_vs_beta", plotting.plot_fit_vs_beta, {"betas": [1.0, 2.0], "fits": torch.ones(2, 2)},
+         numbers={"fits": {"wrong shape": torch.zeros(3, 2)}, "betas": {"zero": [0.0, 1.0]}}),
+    Spec("plotting.plot_ellipse_decoder", plotting.plot_ellipse_decoder, {"z_grid": torch.zeros(4, dtype=F64), "xs": [0.0]},
+         numbers={"xs": {"empty": []}, "z_grid": {"2-D": torch.zeros(4, 2, dtype=F64)}}),
+    Spec("plotting.plot_two_wells", plotting.plot_two_wells,
+         {"y": _y(1), "decoder": DEC, "z_grid": torch.zeros(4, dtype=F64), "z_global": 0.0, "z_local": 1.0},
+         numbers={"y": {"two points": _y(2)}}),
 ]
 
 WIDGETS = [

@@ -48,3 +48,11 @@ __all__ = [
     "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
 ]
+
+# appended by the chapter 1-5 review (issue 8)
+from .training import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
+
+__all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
+from .latent import plot_ellipse_decoder, plot_two_wells  # noqa: E402
+
+__all__ += ["plot_ellipse_decoder", "plot_two_wells"]
