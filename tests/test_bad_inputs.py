@@ -652,6 +652,34 @@ number_rows(t, "generator", lambda v: datasets.binary_digits(generator=v), {"neg
 number_rows(t, "dtype", lambda v: datasets.binary_digits(dtype=v), {"int64": torch.int64})
 
 
+# --- chapter 7: plotting ---------------------------------------------------------------------------
+
+t = "plotting.plot_curves"
+row(t, "curves: empty", lambda: plotting.plot_curves({}), expects("curves"))
+row(t, "curves: mismatch", lambda: plotting.plot_curves({"a": (G5, G4)}), r"curve 'a' must")
+row(t, "curves: nan", lambda: plotting.plot_curves({"a": (G5, _poison(G5, math.nan))}), r"curve 'a' contains")
+t = "plotting.plot_vector_field"
+number_rows(t, "lim", lambda v: plotting.plot_vector_field(lambda y: y, v), BAD_LIMS)
+number_rows(t, "n", lambda v: plotting.plot_vector_field(lambda y: y, LIM, n=v), {"one": 1, "float": 2.5})
+row(t, "field: wrong output", lambda: plotting.plot_vector_field(lambda y: y[:, 0], LIM), expects("field"))
+row(t, "field: nan", lambda: plotting.plot_vector_field(lambda y: y * math.nan, LIM), expects("field"))
+t = "plotting.plot_digit_grid"
+number_rows(t, "images", plotting.plot_digit_grid, {"wrong width": torch.zeros(2, 63), "empty": torch.zeros(0, 64),
+                                                     "nan": torch.full((2, 64), math.nan)})
+number_rows(t, "ncols", lambda v: plotting.plot_digit_grid(torch.zeros(2, 64), ncols=v), {"zero": 0, "float": 1.5})
+t = "plotting.plot_energy_comparison"
+_EC = {"d": {"m": DW}}
+row(t, "energies: empty", lambda: plotting.plot_energy_comparison({}, 2.0), expects("energies"))
+row(t, "energies: ragged", lambda: plotting.plot_energy_comparison({"a": {"m": DW}, "b": {"n": DW}}, 2.0),
+    expects("energies"))
+number_rows(t, "lim", lambda v: plotting.plot_energy_comparison(_EC, v, n=5), {"zero": 0.0, "nan": math.nan, "string": "2"})
+number_rows(t, "n", lambda v: plotting.plot_energy_comparison(_EC, 2.0, n=v), {"one": 1, "float": 2.5})
+number_rows(t, "vmax", lambda v: plotting.plot_energy_comparison(_EC, 2.0, n=5, vmax=v), {"zero": 0.0, "inf": math.inf})
+row(t, "data: missing", lambda: plotting.plot_energy_comparison(_EC, 2.0, n=5, data={}), expects("data"))
+row(t, "energy: wrong output", lambda: plotting.plot_energy_comparison({"d": {"m": WRONG_SHAPE}}, 2.0, n=5),
+    r"energy of 'm' on 'd' must")
+
+
 # ==================================================================================================
 # The tests
 # ==================================================================================================

@@ -4,6 +4,7 @@ Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and r
 ``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
 """
 
+from .contrastive import plot_curves, plot_digit_grid, plot_energy_comparison, plot_vector_field
 from .free_energy import plot_density_grid, plot_free_energy_sections
 from .landscapes import (
     draw_gradient_inference,
@@ -31,4 +32,6 @@ __all__ = [
     "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
+    # contrastive methods (chapter 7)
+    "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",
 ]
