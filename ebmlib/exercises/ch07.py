@@ -76,7 +76,7 @@ def check_nce_loss(nce_loss) -> Verdict:
     """Check ``nce_loss(energy, log_z, y_data, y_noise, noise_log_prob)``.
 
     Expected: with nu = M / N and G(y) = -E(y) - log_z - log(nu p_noise(y)), the scalar
-    mean_data softplus(-G) + nu mean_noise softplus(G), stable when |G| is in the hundreds.
+    mean_data softplus(-G) + nu mean_noise softplus(G), stable when G is in the hundreds (either sign).
     """
     for k, (energy, energy_np, log_z, y_data, y_noise) in enumerate(_nce_cases()):
         got = _as_float(nce_loss(energy, torch.tensor(log_z, dtype=torch.float64), torch.tensor(y_data),
