@@ -42,7 +42,7 @@ F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
-                    "exercises.ch06"]
+                    "exercises.ch06", "exercises.ch07"]
 
 
 def expects(name: str) -> str:
@@ -546,6 +546,77 @@ UTILS = [
     Spec("utils.get_device", utils.get_device, {}, numbers={"prefer": {"unknown": "gpu", "int": 0}}),
     Spec("utils.make_generator", utils.make_generator, {}, numbers={"seed": {"negative": -1, "float": 1.5, "bool": True}}),
     Spec("utils.as_generator", utils.as_generator, {"generator": 0}, numbers={"generator": GENERATOR}),
+]
+
+# --- chapter 7: contrastive methods ------------------------------------------------------------
+
+_NLP = lambda y: -0.5 * (y**2).sum(1) - math.log(2 * math.pi)  # noqa: E731 - N(0, I) in 2-D
+_pcd_chains = lambda: samplers.PersistentChains(_y(), lambda m, g: torch.zeros(m, 2, dtype=F64))  # noqa: E731
+_NOT_ENERGY = (("energy: not callable", {"energy": None}, expects("energy")),
+               ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")))
+LOSSES += [
+    Spec("losses.score_matching_loss", losses.score_matching_loss, {"energy": QUAD, "y": _y()}, tensors=("y",),
+         extra=_NOT_ENERGY),
+    Spec("losses.sliced_score_matching_loss", losses.sliced_score_matching_loss, {"energy": QUAD, "y": _y()},
+         tensors=("y",), numbers={"n_projections": {"zero": 0, "float": 1.5, "bool": True},
+                                  "generator": {"negative": -1, "float": 1.5}}, extra=_NOT_ENERGY),
+    Spec("losses.denoising_score_matching_loss", losses.denoising_score_matching_loss,
+         {"energy": QUAD, "y": _y(), "sigma": 0.1}, tensors=("y",),
+         numbers={"sigma": POSITIVE, "generator": {"negative": -1, "float": 1.5}}, extra=_NOT_ENERGY),
+    Spec("losses.nce_loss", losses.nce_loss,
+         {"energy": QUAD, "log_z": 0.0, "y_data": _y(), "y_noise": _y(), "noise_log_prob": _NLP},
+         tensors=("y_data", "y_noise"),
+         numbers={"log_z": {**REAL, "vector": torch.zeros(2, dtype=F64), "int tensor": torch.tensor(1)}},
+         extra=(*_NOT_ENERGY, ("y_noise: wrong width", {"y_noise": _y(3, 3)}, expects("y_noise")),
+                ("noise_log_prob: not callable", {"noise_log_prob": None}, expects("noise_log_prob")),
+                ("noise_log_prob: wrong output", {"noise_log_prob": lambda y: y}, expects("noise_log_prob")))),
+    Spec("losses.contrastive_divergence_loss", losses.contrastive_divergence_loss,
+         {"energy": QUAD, "y": _y(), "k": 2, "step_size": 0.1}, tensors=("y",),
+         numbers={"k": {"zero": 0, "float": 1.5, "bool": True}, "step_size": POSITIVE,
+                  "energy_penalty": {"negative": -1.0, **REAL}}, extra=_NOT_ENERGY),
+    Spec("losses.persistent_contrastive_divergence_loss", losses.persistent_contrastive_divergence_loss,
+         {"energy": QUAD, "y": _y(), "steps": 2, "step_size": 0.1},
+         call=lambda **kw: losses.persistent_contrastive_divergence_loss(chains=kw.pop("chains", _pcd_chains()), **kw),
+         tensors=("y",),
+         numbers={"chains": {"tensor": _y(), "none": None}, "steps": {"zero": 0, "float": 1.5, "bool": True},
+                  "step_size": POSITIVE, "energy_penalty": {"negative": -1.0, **REAL}},
+         extra=(("energy: not callable", {"energy": None}, expects("energy")),
+                ("chains: wrong width", {"y": _y(3, 3)}, expects("chains")))),
+]
+DATASETS += [
+    Spec("datasets.toy_2d", datasets.toy_2d, {"name": "rings", "n": 5},
+         numbers={"name": {"unknown": "moons", "none": None},
+                  "n": {"zero": 0, "negative": -1, "float": 2.5, "bool": True},
+                  "generator": {"negative": -1, "string": "rng"},
+                  "dtype": {"int64": torch.int64, "string": "float32"}}),
+    Spec("datasets.toy_2d_log_prob", datasets.toy_2d_log_prob, {"name": "rings", "y": _y()}, tensors=("y",),
+         numbers={"name": {"unknown": "moons", "none": None}},
+         extra=(("toy_2d_log_prob: no closed form", {"name": "spiral"}, r"toy_2d_log_prob knows"),
+                ("y: wrong width", {"y": _y(3, 3)}, expects("y")))),
+    Spec("datasets.binary_digits", datasets.binary_digits, {},
+         numbers={"test_fraction": {"zero": 0.0, "one": 1.0, "nan": math.nan, "string": "0.2"},
+                  "threshold": {"negative": -1.0, "too high": 16.0, **REAL},
+                  "generator": {"negative": -1, "float": 1.5}, "dtype": {"int64": torch.int64}}),
+]
+
+PLOTTING += [
+    # chapter 7: contrastive methods
+    Spec("plotting.plot_curves", plotting.plot_curves, {"curves": {"a": (G5, G5)}},
+         numbers={"curves": {"empty": {}}},
+         extra=(("curves: mismatch", {"curves": {"a": (G5, G4)}}, r"curve 'a' must"),
+                ("curves: nan", {"curves": {"a": (G5, _poison(G5, math.nan))}}, r"curve 'a' contains"))),
+    Spec("plotting.plot_vector_field", plotting.plot_vector_field, {"field": lambda y: y, "lim": LIM, "n": 5},
+         numbers={"lim": LIMITS, "n": {"one": 1, "float": 2.5}},
+         extra=(("field: wrong output", {"field": lambda y: y[:, 0]}, expects("field")),
+                ("field: nan", {"field": lambda y: y * math.nan}, expects("field")))),
+    Spec("plotting.plot_digit_grid", plotting.plot_digit_grid, {"images": torch.zeros(2, 64)},
+         numbers={"images": {"wrong width": torch.zeros(2, 63), "empty": torch.zeros(0, 64),
+                             "nan": torch.full((2, 64), math.nan)}, "ncols": {"zero": 0, "float": 1.5}}),
+    Spec("plotting.plot_energy_comparison", plotting.plot_energy_comparison, {"energies": {"d": {"m": DW}}, "lim": 2.0, "n": 5},
+         numbers={"energies": {"empty": {}, "ragged": {"a": {"m": DW}, "b": {"n": DW}}},
+                  "lim": {"zero": 0.0, "nan": math.nan, "string": "2"}, "n": {"one": 1, "float": 2.5},
+                  "vmax": {"zero": 0.0, "inf": math.inf}, "data": {"missing": {}}},
+         extra=(("energy: wrong output", {"energies": {"d": {"m": WRONG_SHAPE}}}, r"energy of 'm' on 'd' must"),)),
 ]
 
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,

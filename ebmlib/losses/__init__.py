@@ -8,10 +8,14 @@ See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
 
 from .likelihood import grid_log_likelihood, ml_gradient, square_grid
 from .margin import energy_loss, hinge_loss, log_loss, nll_loss
+from .contrastive import contrastive_divergence_loss, persistent_contrastive_divergence_loss
+from .nce import nce_loss
+from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
 
-__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid"]
+from .negatives import most_offending_on_grid
 
-# appended by the chapter 1-5 review (issue 8): the most offending wrong answers for the margin losses
-from .negatives import most_offending_on_grid  # noqa: E402
-
-__all__ += ["most_offending_on_grid"]
+__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
+           "most_offending_on_grid",
+           # chapter 7: contrastive methods
+           "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
+           "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]

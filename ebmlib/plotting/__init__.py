@@ -4,6 +4,7 @@ Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and r
 ``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
 """
 
+from .contrastive import plot_curves, plot_digit_grid, plot_energy_comparison, plot_vector_field
 from .free_energy import plot_density_grid, plot_free_energy_sections
 from .landscapes import (
     draw_gradient_inference,
@@ -47,6 +48,8 @@ __all__ = [
     # sampling from an energy (chapter 6)
     "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
+    # contrastive methods (chapter 7)
+    "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",
 ]
 
 # appended by the chapter 1-5 review (issue 8)
