@@ -7,12 +7,13 @@ See chapter 7.
 from __future__ import annotations
 
 import math
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from .._figures import LAYOUT
 from ._common import _check_finite, _check_lim, _small_multiples, _to_numpy
 
 __all__ = ["plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison"]
@@ -50,7 +51,7 @@ def plot_curves(curves: Mapping[str, tuple], *, ax: plt.Axes | None = None, refe
                              f"got shapes {x.shape} and {y.shape}")
         checked[label] = (x, _check_finite(y, f"curve {label!r}"))
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.5))
+        _, ax = plt.subplots(figsize=(5.5, 3.5), layout=LAYOUT)
     for label, (x, y) in checked.items():
         ax.plot(x, y, "-", lw=1.5, label=label)
     for i, (label, value) in enumerate((reference or {}).items()):
@@ -97,7 +98,7 @@ def plot_vector_field(field: Callable[[torch.Tensor], torch.Tensor], lim: tuple[
         raise ValueError(f"field must return shape ({n * n}, 2) for points of shape ({n * n}, 2), got {got}")
     v = _check_finite(_to_numpy(v), "field")
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.5))
+        _, ax = plt.subplots(figsize=(4.5, 4.5), layout=LAYOUT)
     ax.quiver(pts[:, 0].numpy(), pts[:, 1].numpy(), v[:, 0], v[:, 1], color=color, angles="xy",
               scale_units="xy", scale=scale if scale is not None else 1.0, width=0.004)
     ax.set_xlim(lo, hi)
@@ -136,7 +137,7 @@ def plot_digit_grid(images, *, ncols: int = 10, ax: plt.Axes | None = None, titl
         r, c = divmod(k, ncols)
         mosaic[1 + 9 * r:9 + 9 * r, 1 + 9 * c:9 + 9 * c] = imgs[k]
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.5 * ncols, 0.5 * nrows))
+        _, ax = plt.subplots(figsize=(0.5 * ncols, 0.5 * nrows), layout=LAYOUT)
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from .._checks import check_nonneg_int, check_positive
+from .._figures import new_axes
 from ..errors import DivergenceError
 from ..samplers import hmc, langevin, mala, metropolis_hastings
 from ._common import _check_finite, _check_lim, _small_multiples, _to_numpy
@@ -31,7 +32,7 @@ COLORS = {"MH": "tab:blue", "ULA": "tab:orange", "MALA": "tab:green", "HMC": "ta
 
 
 def _ax(ax):
-    return plt.subplots(figsize=(4.5, 3.6))[1] if ax is None else ax
+    return new_axes(ax, (4.5, 3.6))
 
 
 def run_sampler(name: str, energy: Energy, y0: torch.Tensor, *, step_size: float, steps: int,
@@ -166,7 +167,6 @@ def plot_sampler_grid(energy: Energy, step_sizes: Mapping[str, Sequence[float]],
                              generator=generator, grid=grid, contours=contours)
             ax.set_xlabel("")
             ax.set_ylabel("")
-    fig.tight_layout()
     return fig
 
 

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .._checks import check_nonneg_int, check_positive, check_tensor
+from .._figures import LAYOUT
 from ..plotting import SAMPLERS, draw_sampler_run, energy_grid
 from ..plotting._common import _check_lim
 from .landscapes import _show_figure
@@ -64,7 +65,7 @@ class SamplerWidget(widgets.VBox):
                                                 step=0.05, description="step size", readout_format=".3g",
                                                 continuous_update=False)
         self.output = widgets.Output()
-        self.fig, self.ax = plt.subplots(figsize=figsize, dpi=80)  # a modest PNG in the saved widget state
+        self.fig, self.ax = plt.subplots(figsize=figsize, dpi=80, layout=LAYOUT)  # a modest PNG in the saved widget state
         plt.close(self.fig)  # shown only through the Output widget
         super().__init__(children=[widgets.HBox([self.sampler, self.step_size]), self.output])
         for w in (self.sampler, self.step_size):
@@ -80,7 +81,6 @@ class SamplerWidget(widgets.VBox):
         self.rate = draw_sampler_run(self.ax, self.energy, self.sampler.value, float(self.step_size.value),
                                      y0=self.y0, steps=self.steps, xlim=self.xlim, ylim=self.ylim, mean=self.mean,
                                      cov=self.cov, generator=self.generator, grid=self.grid)
-        self.fig.tight_layout()
         self.n_updates += 1
         _show_figure(self.output, self.fig)
         return self.rate
