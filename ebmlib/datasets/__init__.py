@@ -4,11 +4,13 @@ five 2-D benchmark densities; and scikit-learn's 8 x 8 digits, which ship with s
 Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None).
 """
 
+from ..inference import masked_token_posterior  # inference, kept here for chapter 4's import
 from .ellipse import ellipse, ellipse_radii, horn
-from .tokens import markov_sequences, masked_token_posterior
 from .digits import binary_digits
+from .masked import masked_token_data
+from .tokens import markov_sequences
 from .toy2d import TOY_2D_NAMES, toy_2d, toy_2d_log_prob
 
-__all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token_posterior",
+__all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token_data",
            # chapter 7
            "TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "binary_digits"]

@@ -12,7 +12,10 @@ from .contrastive import contrastive_divergence_loss, persistent_contrastive_div
 from .nce import nce_loss
 from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
 
+from .negatives import most_offending_on_grid
+
 __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
+           "most_offending_on_grid",
            # chapter 7: contrastive methods
            "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
            "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]

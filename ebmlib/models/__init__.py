@@ -1,9 +1,10 @@
 """Models with parameters: neural energies and, as the chapters add them, the RBM, k-means, sparse coding, PCA, GLO."""
 
+from .decoders import EllipseDecoder, HornDecoder
 from .mlp import MLPEnergy
 from .rbm import RBM
 
-__all__ = ["MLPEnergy", "RBM"]
+__all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM"]
 
 # chapter 8: architectural methods
 from .kmeans import KMeansEBM  # noqa: E402
