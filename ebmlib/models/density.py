@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple, Sequence
 
 import torch
 
-from .._checks import check_callable, check_energy_output, check_positive, check_tensor
+from .._checks import check_callable, check_positive, check_tensor, energy_on
 
 __all__ = ["TemperedNLL", "tempered_grid_nll", "tempered_density"]
 
@@ -56,7 +56,7 @@ def tempered_density(free_energy: Callable[[torch.Tensor], torch.Tensor], temper
     lim = check_positive(lim, "lim")
     n = check_positive(n, "n", integer=True)
     grid, h = _cell_centres(lim, n, dtype if dtype is not None else torch.get_default_dtype())
-    f = check_energy_output(free_energy(grid), grid.shape[0], "free_energy").detach()
+    f = energy_on(free_energy, grid, "free_energy").detach()
     log_p = -f / t - torch.logsumexp(-f / t, dim=0) - 2 * math.log(h)
     return log_p.exp().reshape(n, n)
 
@@ -93,9 +93,9 @@ def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val
     lim = check_positive(lim, "lim")
     n = check_positive(n, "n", integer=True)
     grid, h = _cell_centres(lim, n, y_val.dtype)
-    f_grid = check_energy_output(free_energy(grid), grid.shape[0], "free_energy").detach()
-    f_val = check_energy_output(free_energy(y_val), y_val.shape[0], "free_energy").detach()
-    f_test = check_energy_output(free_energy(y_test), y_test.shape[0], "free_energy").detach()
+    f_grid = energy_on(free_energy, grid, "free_energy").detach()
+    f_val = energy_on(free_energy, y_val, "free_energy").detach()
+    f_test = energy_on(free_energy, y_test, "free_energy").detach()
     t = torch.tensor(temps, dtype=f_grid.dtype)  # (n_T,)
     log_z = torch.logsumexp(-f_grid[None, :] / t[:, None], dim=1) + 2 * math.log(h)  # (n_T,)
     val_nll = (f_val[None, :] / t[:, None]).mean(1) + log_z  # (n_T,)

@@ -11,14 +11,13 @@ See chapter 8.
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._checks import check_positive, check_real, check_tensor
+from .._checks import check_nonneg_int, check_positive, check_real, check_tensor, check_widths
 from ..utils import as_generator
+from ._init import linear
 
 __all__ = ["GLO", "GLO_CONSTRAINTS"]
 
@@ -30,12 +29,7 @@ def _mlp(d_in: int, d_out: int, hidden: tuple[int, ...], gen, dtype) -> nn.Seque
     layers: list[nn.Module] = []
     width = d_in
     for h in (*hidden, d_out):
-        lin = nn.utils.skip_init(nn.Linear, width, h, dtype=dtype)  # no draw from the global RNG
-        bound = 1.0 / math.sqrt(width)
-        with torch.no_grad():
-            lin.weight.copy_((torch.rand(lin.weight.shape, generator=gen, dtype=lin.weight.dtype) * 2 - 1) * bound)
-            lin.bias.copy_((torch.rand(lin.bias.shape, generator=gen, dtype=lin.bias.dtype) * 2 - 1) * bound)
-        layers += [lin, nn.SiLU()]
+        layers += [linear(width, h, dtype=dtype, generator=gen), nn.SiLU()]
         width = h
     return nn.Sequential(*layers[:-1])  # no activation after the output layer
 
@@ -72,9 +66,7 @@ class GLO(nn.Module):
         if constraint not in GLO_CONSTRAINTS:
             raise ValueError(f"constraint must be one of {GLO_CONSTRAINTS}, got {constraint!r}")
         self.constraint = constraint
-        hidden = tuple(hidden)
-        if not hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
-            raise ValueError(f"hidden must be a non-empty sequence of positive integers, got {hidden!r}")
+        hidden = check_widths(hidden, "hidden")
         dtype = dtype if dtype is not None else torch.get_default_dtype()
         gen = as_generator(generator)
         if decoder is None:
@@ -173,8 +165,7 @@ class GLO(nn.Module):
             plus ``steps`` decoder passes.
         """
         y = self._check_y(y).detach()
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-            raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+        steps = check_nonneg_int(steps, "steps")
         lr = check_positive(lr, "lr")
         n_grid = check_positive(n_grid, "n_grid", integer=True)
         with torch.no_grad():

@@ -14,7 +14,7 @@ import math
 import torch
 from tqdm.auto import tqdm
 
-from .._checks import check_positive, check_tensor
+from .._checks import check_nonneg_int, check_nonneg_real, check_positive, check_tensor
 from ..utils import as_generator
 
 __all__ = ["sparse_code", "sparse_coding_energy", "soft_threshold", "learn_dictionary", "SPARSE_CODE_METHODS"]
@@ -28,7 +28,7 @@ def soft_threshold(v: torch.Tensor, tau: float) -> torch.Tensor:
     See chapter 8.
     """
     check_tensor(v, "v")
-    tau = _check_lam(tau, "tau")
+    tau = check_nonneg_real(tau, "tau")
     return torch.sign(v) * torch.clamp(v.abs() - tau, min=0.0)
 
 
@@ -41,7 +41,7 @@ def sparse_coding_energy(y: torch.Tensor, z: torch.Tensor, W: torch.Tensor, lam:
     check_tensor(z, "z", ndim=2)
     if tuple(z.shape) != (y.shape[0], W.shape[1]):
         raise ValueError(f"z must have shape ({y.shape[0]}, {W.shape[1]}), got {tuple(z.shape)}")
-    lam = _check_lam(lam)
+    lam = check_nonneg_real(lam, "lam")
     return _energy(y, z.to(W.dtype), W, lam)
 
 
@@ -55,12 +55,6 @@ def _check_yw(y, W):
     if y.shape[1] != W.shape[0]:
         raise ValueError(f"W must have shape (D, K) with D = y.shape[1] = {y.shape[1]}, got {tuple(W.shape)}")
     return y.to(W.dtype), W
-
-
-def _check_lam(lam, name: str = "lam") -> float:
-    if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {lam!r}")
-    return float(lam)
 
 
 def _code(y, W, lam, n_iter, method, return_objective, z0=None):
@@ -118,9 +112,8 @@ def sparse_code(y: torch.Tensor, W: torch.Tensor, lam: float, *, n_iter: int = 5
     See chapter 8.
     """
     y, W = _check_yw(y, W)
-    lam = _check_lam(lam)
-    if isinstance(n_iter, bool) or not isinstance(n_iter, int) or n_iter < 0:
-        raise ValueError(f"n_iter must be an integer >= 0, got {n_iter!r}")
+    lam = check_nonneg_real(lam, "lam")
+    n_iter = check_nonneg_int(n_iter, "n_iter")
     if method not in SPARSE_CODE_METHODS:
         raise ValueError(f"method must be one of {SPARSE_CODE_METHODS}, got {method!r}")
     return _code(y, W, lam, n_iter, method, bool(return_objective))

@@ -11,7 +11,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _check_finite, _small_multiples, _to_numpy
+from .._checks import check_int
+from ._common import _check_finite, _new_axes, _panels, _to_numpy
 
 __all__ = ["plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels"]
 
@@ -21,6 +22,16 @@ def _points(a, name: str) -> np.ndarray:
     if a.ndim != 2 or a.shape[1] != 2:
         raise ValueError(f"{name} must have shape (N, 2), got {a.shape}")
     return a
+
+
+def _loglog(ax: plt.Axes, xlabel: str, ylabel: str) -> plt.Axes:
+    """Log scales on both axes, the labels and a small legend (the two curve figures of chapter 8)."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7)
+    return ax
 
 
 def plot_kmeans_inference(data, prototypes, *, closest=None, complete=None, ax: plt.Axes | None = None,
@@ -43,8 +54,7 @@ def plot_kmeans_inference(data, prototypes, *, closest=None, complete=None, ax: 
     See chapter 8.
     """
     data, protos = _points(data, "data"), _points(prototypes, "prototypes")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 4.4), layout="constrained")
+    ax = _new_axes(ax, (4.6, 4.4))
     ax.scatter(data[:, 0], data[:, 1], s=3, color="0.6", label="data")
     ax.scatter(protos[:, 0], protos[:, 1], s=40, marker="x", color="C3", lw=1.8, label="prototypes", zorder=3)
     if closest is not None:
@@ -87,20 +97,14 @@ def plot_volume_vs_k(ks, volumes: dict, *, ax: plt.Axes | None = None) -> plt.Ax
     k = _check_finite(np.asarray(_to_numpy(ks), dtype=float), "ks")
     if k.ndim != 1 or not volumes:
         raise ValueError(f"ks must have shape (m,) and volumes must not be empty, got {k.shape} and {len(volumes)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 3.4), layout="constrained")
+    ax = _new_axes(ax, (4.6, 3.4))
     for i, (label, v) in enumerate(volumes.items()):
         v = _check_finite(np.asarray(_to_numpy(v), dtype=float), f"volume {label!r}")
         if v.shape != k.shape:
             raise ValueError(f"volume {label!r} must have shape {k.shape} like ks, got {v.shape}")
         dashed = "bound" in label
         ax.plot(k, v, "o-" if not dashed else "--", color=f"C{i}", ms=4, lw=1.4, label=label)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("number of prototypes $k$")
-    ax.set_ylabel(r"area of $\{y: F(y) < \epsilon\}$")
-    ax.legend(fontsize=7)
-    return ax
+    return _loglog(ax, "number of prototypes $k$", r"area of $\{y: F(y) < \epsilon\}$")
 
 
 def plot_convergence(gaps: dict, *, ax: plt.Axes | None = None) -> plt.Axes:
@@ -117,8 +121,7 @@ def plot_convergence(gaps: dict, *, ax: plt.Axes | None = None) -> plt.Axes:
     """
     if not gaps:
         raise ValueError("gaps must not be empty")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.8, 3.6), layout="constrained")
+    ax = _new_axes(ax, (4.8, 3.6))
     top = None
     for i, (name, g) in enumerate(gaps.items()):
         g = _check_finite(np.asarray(_to_numpy(g), dtype=float), f"gap {name!r}")
@@ -131,12 +134,7 @@ def plot_convergence(gaps: dict, *, ax: plt.Axes | None = None) -> plt.Axes:
     t = np.arange(1, len(g))
     ax.plot(t, top / t, color="0.5", ls="--", lw=1, label=r"$\propto 1/t$")
     ax.plot(t, top / t**2, color="0.5", ls=":", lw=1, label=r"$\propto 1/t^2$")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("iteration $t$")
-    ax.set_ylabel(r"$E(y, z_t) - E^\star$")
-    ax.legend(fontsize=7)
-    return ax
+    return _loglog(ax, "iteration $t$", r"$E(y, z_t) - E^\star$")
 
 
 def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None = None,
@@ -161,8 +159,7 @@ def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None
     h, wd = (int(s) for s in shape)
     if w.ndim != 2 or w.shape[0] != h * wd:
         raise ValueError(f"W must have shape ({h * wd}, K) for atoms of shape {shape}, got {w.shape}")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    ncols = check_int(ncols, "ncols")
     k = w.shape[1]
     rows = math.ceil(k / ncols)
     tiles = np.full((rows * (h + 1) + 1, ncols * (wd + 1) + 1), np.nan)
@@ -171,8 +168,7 @@ def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None
         a = a / max(np.abs(a).max(), 1e-12)
         r, c = divmod(j, ncols)
         tiles[1 + r * (h + 1): 1 + r * (h + 1) + h, 1 + c * (wd + 1): 1 + c * (wd + 1) + wd] = a
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.55 * ncols, 0.55 * rows + 0.3), layout="constrained")
+    ax = _new_axes(ax, (0.55 * ncols, 0.55 * rows + 0.3))
     cmap = plt.get_cmap("gray_r").with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(tiles), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
     ax.set_axis_off()
@@ -209,7 +205,7 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
             raise ValueError(f"densities[{name!r}] must have the methods {methods}, got {list(row)}")
         if name not in data:
             raise ValueError(f"data must have points for dataset {name!r}")
-    fig, axes = _small_multiples(len(densities) * len(methods), len(methods), panel_size)
+    fig, axes = _panels(len(densities) * len(methods), len(methods), panel_size)
     i = 0
     for name, row in densities.items():
         pts = _points(data[name], f"data[{name!r}]")
@@ -225,5 +221,4 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
             if method == methods[0]:
                 ax.set_ylabel(name, fontsize=8)
             i += 1
-    fig.tight_layout()
     return fig
