@@ -17,8 +17,8 @@ from .sparse_coding import (  # noqa: E402
 )
 from .pca import PCAEnergy  # noqa: E402
 from .glo import GLO, GLO_CONSTRAINTS  # noqa: E402
-from .density import tempered_density, tempered_grid_nll  # noqa: E402
+from .density import TemperedNLL, tempered_density, tempered_grid_nll  # noqa: E402
 
 __all__ += ["KMeansEBM", "sparse_code", "sparse_coding_energy", "soft_threshold", "learn_dictionary",
             "SPARSE_CODE_METHODS", "PCAEnergy", "GLO", "GLO_CONSTRAINTS", "tempered_grid_nll",
-            "tempered_density"]
+            "TemperedNLL", "tempered_density"]

@@ -1,9 +1,9 @@
 """GLO, generative latent optimisation: a decoder trained jointly with one free latent per sample.
 
-E(y, z) = ||y - g(z)||^2 with z in the ball ||z|| <= r (or on the sphere ||z|| = r). There is no
+E(y, z) = ‖y - g(z)‖^2 with z in the ball ‖z‖ <= r (or on the sphere ‖z‖ = r). There is no
 encoder: each training sample i owns a latent z_i, optimised together with the decoder g, and
 projected back onto the constraint set after every step. The constraint and the latent's dimension
-limit the information the code can carry, so only a low-dimensional set g({||z|| <= r}) can have
+limit the information the code can carry, so only a low-dimensional set g({‖z‖ <= r}) can have
 low energy: an architectural method.
 
 See chapter 8.
@@ -35,7 +35,7 @@ def _mlp(d_in: int, d_out: int, hidden: tuple[int, ...], gen, dtype) -> nn.Seque
 
 
 class GLO(nn.Module):
-    """Generative latent optimisation: E(y, z) = ||y - g(z)||^2, one constrained latent per sample.
+    """Generative latent optimisation: E(y, z) = ‖y - g(z)‖^2, one constrained latent per sample.
 
     Args:
         n_samples: N, the number of training samples (one latent each).
@@ -43,8 +43,8 @@ class GLO(nn.Module):
         data_dim: D, the dimension of y.
         hidden: hidden widths of the default decoder, a SiLU perceptron d -> ... -> D.
         decoder: a module mapping (B, d) to (B, D) to use instead of the default one.
-        radius: r, the bound on ||z||.
-        constraint: ``"ball"`` (||z|| <= r) or ``"sphere"`` (||z|| = r, as in Bojanowski et al.).
+        radius: r, the bound on ‖z‖.
+        constraint: ``"ball"`` (‖z‖ <= r) or ``"sphere"`` (‖z‖ = r, as in Bojanowski et al.).
         generator: torch.Generator, int seed or None (global RNG) for the initial latents and decoder.
         dtype: floating dtype of the parameters (default: torch's default dtype).
 
@@ -56,7 +56,7 @@ class GLO(nn.Module):
     """
 
     def __init__(self, n_samples: int, latent_dim: int, data_dim: int, *, hidden: tuple[int, ...] = (64, 64),
-                 decoder: nn.Module | None = None, radius: float = 1.0, constraint: str = "ball",
+                 decoder: torch.nn.Module | None = None, radius: float = 1.0, constraint: str = "ball",
                  generator: torch.Generator | int | None = None, dtype: torch.dtype | None = None) -> None:
         super().__init__()
         n_samples = check_positive(n_samples, "n_samples", integer=True)
@@ -95,7 +95,7 @@ class GLO(nn.Module):
         return y.to(self.latents.dtype)
 
     def energy(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """E(y, z) = ||y - g(z)||^2, shape (B,), for y (B, D) and z (B, d)."""
+        """E(y, z) = ‖y - g(z)‖^2, shape (B,), for y (B, D) and z (B, d)."""
         y = self._check_y(y)
         check_tensor(z, "z", ndim=2)
         if tuple(z.shape) != (y.shape[0], self.latent_dim):
@@ -105,7 +105,7 @@ class GLO(nn.Module):
     def fit(self, y: torch.Tensor, *, epochs: int = 500, lr: float = 1e-2, latent_lr: float | None = None,
             batch_size: int | None = None, generator: torch.Generator | int | None = None,
             progress: bool = False) -> list[float]:
-        """Train the decoder and the N latents jointly on the energy loss (1/N) sum_i ||y_i - g(z_i)||^2.
+        """Train the decoder and the N latents jointly on the energy loss (1/N) sum_i ‖y_i - g(z_i)‖^2.
 
         Adam on both, then each updated latent is projected back onto the constraint set.
 
@@ -149,7 +149,7 @@ class GLO(nn.Module):
         return history
 
     def infer(self, y: torch.Tensor, *, steps: int = 50, lr: float = 0.05, n_grid: int = 256) -> torch.Tensor:
-        """The latent of lowest energy for each y: z = argmin_{z in the constraint set} ||y - g(z)||^2.
+        """The latent of lowest energy for each y: z = argmin_{z in the constraint set} ‖y - g(z)‖^2.
 
         Starts from the best of a set of candidates (the N training latents and, when d = 1, a grid
         of ``n_grid`` points of [-r, r]), then runs ``steps`` of projected Adam on z.
@@ -194,7 +194,7 @@ class GLO(nn.Module):
             return torch.where(worse[:, None], z_start, z.detach())
 
     def free_energy(self, y: torch.Tensor, *, steps: int = 50, lr: float = 0.05, n_grid: int = 256) -> torch.Tensor:
-        """F(y) = min_z ||y - g(z)||^2 over the constraint set (by :meth:`infer`), shape (B,), detached."""
+        """F(y) = min_z ‖y - g(z)‖^2 over the constraint set (by :meth:`infer`), shape (B,), detached."""
         z = self.infer(y, steps=steps, lr=lr, n_grid=n_grid)
         with torch.no_grad():
             return ((self._check_y(y) - self.decoder(z)) ** 2).sum(1)

@@ -1,4 +1,4 @@
-"""K-means as a latent-variable energy-based model: E(y, z) = ||y - W z||^2 with z one-hot.
+"""K-means as a latent-variable energy-based model: E(y, z) = ‖y - W z‖^2 with z one-hot.
 
 The latent z picks one of k prototypes w_j (the columns of W), so the energy table over the k
 values of z is the squared distance to each prototype, and the free energy at zero temperature is
@@ -68,10 +68,10 @@ def _lloyd(y: torch.Tensor, w: torch.Tensor, n_iter: int) -> tuple[torch.Tensor,
 
 
 class KMeansEBM:
-    """K-means as an energy: E(y, z) = ||y - W z||^2 with z one of the k one-hot vectors.
+    """K-means as an energy: E(y, z) = ‖y - W z‖^2 with z one of the k one-hot vectors.
 
-    The energy table is E_j(y) = ||y - w_j||^2 (B, k); inference is z = argmin_j E_j(y) (the nearest
-    prototype); the zero-temperature free energy F(y) = min_j ||y - w_j||^2 is zero only at the k
+    The energy table is E_j(y) = ‖y - w_j‖^2 (B, k); inference is z = argmin_j E_j(y) (the nearest
+    prototype); the zero-temperature free energy F(y) = min_j ‖y - w_j‖^2 is zero only at the k
     prototypes and grows quadratically away from each of them.
 
     Args:
@@ -95,7 +95,7 @@ class KMeansEBM:
             generator: torch.Generator | int | None = None) -> "KMeansEBM":
         """Fit the prototypes: greedy k-means++ seeding, then coordinate descent (Lloyd's algorithm).
 
-        Each sweep minimises the energy loss sum_i ||y_i - W z_i||^2 over all z_i with W fixed, then
+        Each sweep minimises the energy loss sum_i ‖y_i - W z_i‖^2 over all z_i with W fixed, then
         over W with the z_i fixed (each prototype moves to the mean of its points); it stops when
         no assignment changes or after ``n_iter`` sweeps. An empty cluster keeps its prototype.
 
@@ -133,11 +133,11 @@ class KMeansEBM:
         return y.to(self.prototypes.dtype)
 
     def energy(self, y: torch.Tensor) -> torch.Tensor:
-        """The energy table E(y, z_j) = ||y - w_j||^2, shape (B, k), for y of shape (B, D)."""
+        """The energy table E(y, z_j) = ‖y - w_j‖^2, shape (B, k), for y of shape (B, D)."""
         return _sq_dist(self._checked(y), self.prototypes)
 
     def free_energy(self, y: torch.Tensor) -> torch.Tensor:
-        """F(y) = min_j ||y - w_j||^2 (the minimum over the one-hot latent), shape (B,)."""
+        """F(y) = min_j ‖y - w_j‖^2 (the minimum over the one-hot latent), shape (B,)."""
         y = self._checked(y)
         return torch.cat([_sq_dist(c, self.prototypes).min(1).values for c in y.split(_CHUNK)])
 

@@ -1,8 +1,8 @@
 """PCA as a linear architectural energy: the squared distance to an affine subspace.
 
-With a latent z in R^K and a linear decoder, E(y, z) = ||y - mu - U^T z||^2 (U: K orthonormal rows);
+With a latent z in R^K and a linear decoder, E(y, z) = ‖y - mu - U^T z‖^2 (U: K orthonormal rows);
 the minimum over z is the reconstruction error off the principal subspace,
-F(y) = ||(I - U^T U)(y - mu)||^2. Only the K-dimensional subspace has zero energy, so its volume of
+F(y) = ‖(I - U^T U)(y - mu)‖^2. Only the K-dimensional subspace has zero energy, so its volume of
 low energy is bounded by choosing K < D: nothing needs to be pushed up.
 
 See chapter 8.
@@ -18,7 +18,7 @@ __all__ = ["PCAEnergy"]
 
 
 class PCAEnergy:
-    """PCA as an energy: F(y) = min_z ||y - mu - U^T z||^2 = ||(I - U^T U)(y - mu)||^2.
+    """PCA as an energy: F(y) = min_z ‖y - mu - U^T z‖^2 = ‖(I - U^T U)(y - mu)‖^2.
 
     Fitting takes mu as the data mean and U as the top K right singular vectors of the centred data
     (the principal axes): this minimises the energy loss sum_i F(y_i) over all affine subspaces of
@@ -27,8 +27,8 @@ class PCAEnergy:
     Args:
         n_components: K, the dimension of the subspace, >= 1.
 
-    Attributes (after ``fit``):
-        mean: (D,) mu.
+    Attributes:
+        mean: (D,) mu (this and the next two are set by ``fit``).
         components: (K, D) orthonormal rows U, in order of decreasing variance; the sign of each
             row is fixed so that its entry of largest magnitude is positive.
         explained_variance: (K,) the variances along the components (divisor N - 1).
@@ -85,12 +85,12 @@ class PCAEnergy:
         return self.decode(self.encode(y))
 
     def energy(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """E(y, z) = ||y - mu - U^T z||^2, shape (B,), for y (B, D) and z (B, K)."""
+        """E(y, z) = ‖y - mu - U^T z‖^2, shape (B,), for y (B, D) and z (B, K)."""
         y = self._checked(y)
         return ((y - self.decode(z)) ** 2).sum(1)
 
     def free_energy(self, y: torch.Tensor) -> torch.Tensor:
-        """F(y) = min_z E(y, z) = ||(I - U^T U)(y - mu)||^2, shape (B,): the reconstruction error."""
+        """F(y) = min_z E(y, z) = ‖(I - U^T U)(y - mu)‖^2, shape (B,): the reconstruction error."""
         y = self._checked(y)
         c = y - self.mean  # (B, D)
         return ((c - (c @ self.components.T) @ self.components) ** 2).sum(1)

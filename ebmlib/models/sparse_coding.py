@@ -1,4 +1,4 @@
-"""Sparse coding: E(y, z) = 1/2 ||y - W z||^2 + lam ||z||_1, inferred by ISTA or FISTA.
+"""Sparse coding: E(y, z) = 1/2 ‖y - W z‖^2 + lam ‖z‖_1, inferred by ISTA or FISTA.
 
 The L1 term limits how many atoms (columns of W) a code may use, so few points can be
 reconstructed at low energy: an architectural way of bounding the volume of low energy. Inference
@@ -23,7 +23,7 @@ SPARSE_CODE_METHODS = ("ista", "fista")
 
 
 def soft_threshold(v: torch.Tensor, tau: float) -> torch.Tensor:
-    """The proximal map of tau ||.||_1: sign(v) max(|v| - tau, 0), elementwise.
+    """The proximal map of tau ‖·‖₁: ``sign(v) * max(abs(v) - tau, 0)``, elementwise.
 
     See chapter 8.
     """
@@ -33,7 +33,7 @@ def soft_threshold(v: torch.Tensor, tau: float) -> torch.Tensor:
 
 
 def sparse_coding_energy(y: torch.Tensor, z: torch.Tensor, W: torch.Tensor, lam: float) -> torch.Tensor:
-    """E(y, z) = 1/2 ||y - W z||^2 + lam ||z||_1 for each row: y (B, D), z (B, K), W (D, K) -> (B,).
+    """E(y, z) = 1/2 ‖y - W z‖^2 + lam ‖z‖_1 for each row: y (B, D), z (B, K), W (D, K) -> (B,).
 
     See chapter 8.
     """
@@ -70,7 +70,7 @@ def _code(y, W, lam, n_iter, method, return_objective, z0=None):
     v, t = z, 1.0  # FISTA's extrapolated point and momentum parameter
     objs = [_energy(y, z, W, lam)] if return_objective else None
     for _ in range(n_iter):
-        grad = v @ WtW - Wty  # gradient of 1/2 ||y - W v||^2 in v, (B, K)
+        grad = v @ WtW - Wty  # gradient of 1/2 ‖y - W v‖^2 in v, (B, K)
         z_new = torch.sign(v - step * grad) * torch.clamp((v - step * grad).abs() - step * lam, min=0.0)
         if method == "fista":
             t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
@@ -88,9 +88,9 @@ def _code(y, W, lam, n_iter, method, return_objective, z0=None):
 
 def sparse_code(y: torch.Tensor, W: torch.Tensor, lam: float, *, n_iter: int = 500, method: str = "fista",
                 return_objective: bool = False):
-    """Sparse codes: z = argmin_z 1/2 ||y - W z||^2 + lam ||z||_1, row by row.
+    """Sparse codes: z = argmin_z 1/2 ‖y - W z‖^2 + lam ‖z‖_1, row by row.
 
-    ISTA is proximal gradient descent with step 1/L, L = ||W||_2^2 (the largest squared singular
+    ISTA is proximal gradient descent with step 1/L, L = ‖W‖_2^2 (the largest squared singular
     value): z <- soft_threshold(z - (1/L) W^T (W z - y), lam / L). Its objective gap falls like
     O(1/t). FISTA (Beck and Teboulle) takes the same step from an extrapolated point
     v = z_t + (s_t - 1)/s_{t+1} (z_t - z_{t-1}), with s_{t+1} = (1 + sqrt(1 + 4 s_t^2)) / 2, and
@@ -124,10 +124,10 @@ def learn_dictionary(y: torch.Tensor, n_atoms: int, lam: float, *, n_iter: int =
                      return_objective: bool = False):
     """Dictionary learning: alternate sparse coding (FISTA) and a block-coordinate update of W.
 
-    Minimises sum_i 1/2 ||y_i - W z_i||^2 + lam ||z_i||_1 over the codes and over W with unit-norm
-    atoms (||w_k|| <= 1; without the bound W would grow and the codes shrink, and the L1 term would
+    Minimises sum_i 1/2 ‖y_i - W z_i‖^2 + lam ‖z_i‖_1 over the codes and over W with unit-norm
+    atoms (‖w_k‖ <= 1; without the bound W would grow and the codes shrink, and the L1 term would
     stop limiting anything). Given the codes Z, each atom in turn takes its exact minimiser
-    w_k = (R + w_k z_k^T) z_k / ||z_k||^2, where R = Y - W Z is the current residual, projected onto
+    w_k = (R + w_k z_k^T) z_k / ‖z_k‖^2, where R = Y - W Z is the current residual, projected onto
     the unit ball; an atom no code uses is restarted at a random training signal. FISTA is
     warm-started from the previous codes.
 
@@ -170,7 +170,7 @@ def learn_dictionary(y: torch.Tensor, n_atoms: int, lam: float, *, n_iter: int =
                 new = y[j] / torch.linalg.vector_norm(y[j]).clamp_min(1e-12)
             else:
                 new = W[:, k] + (R * zk[:, None]).sum(0) / norm2  # exact minimiser over w_k (R^T z_k)
-                new = new / max(1.0, float(torch.linalg.vector_norm(new)))  # project onto ||w_k|| <= 1
+                new = new / max(1.0, float(torch.linalg.vector_norm(new)))  # project onto ‖w_k‖ <= 1
             R = R - torch.outer(zk, new - W[:, k])
             W[:, k] = new
         history.append(float(_energy(y, z, W, lam).mean()))
