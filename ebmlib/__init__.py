@@ -47,6 +47,7 @@ from .training import train
 
 # chapter 6: sampling
 from .samplers import PersistentChains, langevin
+from .models import RBM
 
 __version__ = "0.1.0"
 
@@ -69,6 +70,8 @@ __all__ = [
     "train", "MLPEnergy",
     # chapter 6: sampling
     "langevin", "PersistentChains",
+    # chapter 6: the RBM (also chapter 7's binary model)
+    "RBM",
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "models", "plotting", "samplers", "widgets",
 ]

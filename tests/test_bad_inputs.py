@@ -453,6 +453,72 @@ UTILS = [
     Spec("utils.as_generator", utils.as_generator, {"generator": 0}, numbers={"generator": GENERATOR}),
 ]
 
+# --- chapters 6-7 (merged from ch7's rows into this file's table form) -----------------------------
+
+_NLP = lambda y: -0.5 * (y**2).sum(1) - math.log(2 * math.pi)  # noqa: E731 - N(0, I) in 2-D
+_pcd_chains = lambda: samplers.PersistentChains(_y(), lambda m, g: torch.zeros(m, 2, dtype=F64))  # noqa: E731
+_RBM = models.RBM(2, 3).double()
+_NOT_ENERGY = (("energy: not callable", {"energy": None}, expects("energy")),
+               ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")))
+MODELS += [
+    Spec("models.RBM", models.RBM, {"n_visible": 2, "n_hidden": 3},
+         numbers={"n_visible": {"zero": 0, "float": 2.5, "bool": True, "string": "3"},
+                  "n_hidden": {"zero": 0, "negative": -2, "float": 2.5}},
+         extra=(("log_partition: too large", {"n_visible": 21, "n_hidden": 21}, r"smaller layer.*must|needs"),),
+         call=lambda n_visible, n_hidden: models.RBM(n_visible, n_hidden).log_partition()),
+    Spec("models.RBM", _RBM.free_energy, {"v": _y()}, tensors=("v",),
+         skip={"v": {"wrong ndim value": torch.zeros(2, dtype=F64)}},
+         extra=(("v: wrong width", {"v": _y(3, 3)}, expects("v")),)),
+    Spec("models.RBM", _RBM.gibbs, {"v": _y(), "k": 1, "generator": 0}, tensors=("v",),
+         skip={"v": {"wrong ndim value": torch.zeros(2, dtype=F64)}}, numbers={"k": STEPS}),
+    Spec("models.RBM", _RBM.sample_v, {"h": _y(3, 3), "generator": 0}, tensors=("h",),
+         skip={"h": {"wrong ndim value": torch.zeros(3, dtype=F64)}}),
+]
+LOSSES += [
+    Spec("losses.score_matching_loss", losses.score_matching_loss, {"energy": QUAD, "y": _y()}, tensors=("y",),
+         extra=_NOT_ENERGY),
+    Spec("losses.sliced_score_matching_loss", losses.sliced_score_matching_loss, {"energy": QUAD, "y": _y()},
+         tensors=("y",), numbers={"n_projections": {"zero": 0, "float": 1.5, "bool": True},
+                                  "generator": {"negative": -1, "float": 1.5}}, extra=_NOT_ENERGY),
+    Spec("losses.denoising_score_matching_loss", losses.denoising_score_matching_loss,
+         {"energy": QUAD, "y": _y(), "sigma": 0.1}, tensors=("y",),
+         numbers={"sigma": POSITIVE, "generator": {"negative": -1, "float": 1.5}}, extra=_NOT_ENERGY),
+    Spec("losses.nce_loss", losses.nce_loss,
+         {"energy": QUAD, "log_z": 0.0, "y_data": _y(), "y_noise": _y(), "noise_log_prob": _NLP},
+         tensors=("y_data", "y_noise"),
+         numbers={"log_z": {**REAL, "vector": torch.zeros(2, dtype=F64), "int tensor": torch.tensor(1)}},
+         extra=(*_NOT_ENERGY, ("y_noise: wrong width", {"y_noise": _y(3, 3)}, expects("y_noise")),
+                ("noise_log_prob: not callable", {"noise_log_prob": None}, expects("noise_log_prob")),
+                ("noise_log_prob: wrong output", {"noise_log_prob": lambda y: y}, expects("noise_log_prob")))),
+    Spec("losses.contrastive_divergence_loss", losses.contrastive_divergence_loss,
+         {"energy": QUAD, "y": _y(), "k": 2, "step_size": 0.1}, tensors=("y",),
+         numbers={"k": {"zero": 0, "float": 1.5, "bool": True}, "step_size": POSITIVE,
+                  "energy_penalty": {"negative": -1.0, **REAL}}, extra=_NOT_ENERGY),
+    Spec("losses.persistent_contrastive_divergence_loss", losses.persistent_contrastive_divergence_loss,
+         {"energy": QUAD, "y": _y(), "steps": 2, "step_size": 0.1},
+         call=lambda **kw: losses.persistent_contrastive_divergence_loss(chains=kw.pop("chains", _pcd_chains()), **kw),
+         tensors=("y",),
+         numbers={"chains": {"tensor": _y(), "none": None}, "steps": {"zero": 0, "float": 1.5, "bool": True},
+                  "step_size": POSITIVE, "energy_penalty": {"negative": -1.0, **REAL}},
+         extra=(("energy: not callable", {"energy": None}, expects("energy")),
+                ("chains: wrong width", {"y": _y(3, 3)}, expects("chains")))),
+]
+DATASETS += [
+    Spec("datasets.toy_2d", datasets.toy_2d, {"name": "rings", "n": 5},
+         numbers={"name": {"unknown": "moons", "none": None},
+                  "n": {"zero": 0, "negative": -1, "float": 2.5, "bool": True},
+                  "generator": {"negative": -1, "string": "rng"},
+                  "dtype": {"int64": torch.int64, "string": "float32"}}),
+    Spec("datasets.toy_2d_log_prob", datasets.toy_2d_log_prob, {"name": "rings", "y": _y()}, tensors=("y",),
+         numbers={"name": {"unknown": "moons", "none": None}},
+         extra=(("toy_2d_log_prob: no closed form", {"name": "spiral"}, r"toy_2d_log_prob knows"),
+                ("y: wrong width", {"y": _y(3, 3)}, expects("y")))),
+    Spec("datasets.binary_digits", datasets.binary_digits, {},
+         numbers={"test_fraction": {"zero": 0.0, "one": 1.0, "nan": math.nan, "string": "0.2"},
+                  "threshold": {"negative": -1.0, "too high": 16.0, **REAL},
+                  "generator": {"negative": -1, "float": 1.5}, "dtype": {"int64": torch.int64}}),
+]
+
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
           "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS}

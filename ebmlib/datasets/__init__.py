@@ -1,4 +1,5 @@
-"""Data the book generates itself (nothing is downloaded): the ellipse and the horn, token sequences.
+"""Data the book generates itself (nothing is downloaded): the ellipse and the horn, token sequences,
+five 2-D benchmark densities; and scikit-learn's 8 x 8 digits, which ship with scikit-learn.
 
 Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None).
 """
@@ -6,5 +7,9 @@ Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None
 from ..inference import masked_token_posterior  # inference, kept here for chapter 4's import
 from .ellipse import ellipse, ellipse_radii, horn
 from .tokens import markov_sequences
+from .digits import binary_digits
+from .toy2d import TOY_2D_NAMES, toy_2d, toy_2d_log_prob
 
-__all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences"]
+__all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences",
+           # chapter 7
+           "TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "binary_digits"]

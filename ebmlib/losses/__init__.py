@@ -8,5 +8,11 @@ See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
 
 from .likelihood import grid_log_likelihood, ml_gradient, square_grid
 from .margin import energy_loss, hinge_loss, log_loss, nll_loss
+from .contrastive import contrastive_divergence_loss, persistent_contrastive_divergence_loss
+from .nce import nce_loss
+from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
 
-__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid"]
+__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
+           # chapter 7: contrastive methods
+           "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
+           "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]

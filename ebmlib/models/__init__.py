@@ -2,5 +2,6 @@
 
 from .decoders import EllipseDecoder, HornDecoder
 from .mlp import MLPEnergy
+from .rbm import RBM
 
-__all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder"]
+__all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM"]
