@@ -49,6 +49,12 @@ from .training import train
 from .samplers import PersistentChains, langevin
 from .models import RBM
 
+# chapter 9: deep EBMs on images
+from .models import ConvEnergy
+from .training_images import ImageEBMRun, train_image_ebm
+from .inpainting import inpaint
+from .metrics import auroc
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -72,6 +78,8 @@ __all__ = [
     "langevin", "PersistentChains",
     # chapter 6: the RBM (also chapter 7's binary model)
     "RBM",
+    # chapter 9: deep EBMs on images
+    "ConvEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "models", "plotting", "samplers", "widgets",
 ]

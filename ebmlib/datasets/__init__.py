@@ -8,8 +8,11 @@ from ..inference import masked_token_posterior  # inference, kept here for chapt
 from .ellipse import ellipse, ellipse_radii, horn
 from .tokens import markov_sequences
 from .digits import binary_digits
+from .images import digit_images
 from .toy2d import TOY_2D_NAMES, toy_2d, toy_2d_log_prob
 
 __all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences",
            # chapter 7
-           "TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "binary_digits"]
+           "TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "binary_digits",
+           # chapter 9
+           "digit_images"]

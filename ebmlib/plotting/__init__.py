@@ -19,6 +19,7 @@ from .latent import (
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
 from .training import plot_ellipse_fits, plot_loss_vs_gap
+from .images import image_grid, plot_energy_curves, plot_image_rows
 
 __all__ = [
     # landscapes and gradient inference (chapter 1)
@@ -31,4 +32,6 @@ __all__ = [
     "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
+    # images and deep EBMs (chapter 9)
+    "image_grid", "plot_image_rows", "plot_energy_curves",
 ]
