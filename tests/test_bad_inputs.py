@@ -42,7 +42,8 @@ F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
            "training_images", "inpainting", "metrics"]
-EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05"]
+EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
+                    "exercises.ch09"]
 
 
 def expects(name: str) -> str:
@@ -558,8 +559,8 @@ TRAINING += [
          tensors=("images",), skip={"images": _IMG_1D},
          numbers={"epochs": {"zero": 0, "float": 1.5}, "batch_size": COUNT, "buffer_size": {"below batch": 1, **COUNT},
                   "lr": POSITIVE, "restart_prob": {"above one": 1.5, "nan": math.nan}, "steps": {"zero": 0, "float": 1.5},
-                  "step_size": POSITIVE, "clamp": LIMITS, "energy_penalty": {"negative": -1.0, **REAL},
-                  "max_energy": POSITIVE, "generator": GENERATOR},
+                  "step_size": POSITIVE, "clamp": LIMITS, "noise_range": {**LIMITS, "none": None},
+                  "energy_penalty": {"negative": -1.0, **REAL}, "max_energy": POSITIVE, "generator": GENERATOR},
          extra=(("energy: not a module", {"energy": QUAD}, expects("energy")),)),
 ]
 INFERENCE += [

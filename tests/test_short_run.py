@@ -92,13 +92,24 @@ def test_runaway_energies_raise_divergence_error():
     model, y = _tiny()
     with torch.no_grad():
         model.net[-1].bias.fill_(1e6)  # energies far beyond max_energy
-    with pytest.raises(DivergenceError, match="ran away"):
+    with pytest.raises(DivergenceError, match="ran away") as info:
         train_image_ebm(model, y, epochs=2, batch_size=5, buffer_size=5, steps=1, step_size=0.1, lr=1e-6,
                         energy_penalty=0.0, max_energy=1e3, generator=0)
+    run = info.value.run  # the record up to the failure: one epoch of one step
+    assert run.e_data.shape == (1,) and float(run.e_data[0]) > 1e3 and len(run.loss) == 1
+    assert run.buffer.chains.shape == (5, 1, 8, 8)
+
+
+def test_unclamped_chains_start_on_the_noise_range():
+    model, y = _tiny()
+    run = train_image_ebm(model, y, epochs=1, batch_size=5, buffer_size=6, steps=1, step_size=1e-3,
+                          noise_scale=0.0, clamp=None, noise_range=(2.0, 3.0), generator=0)
+    chains = run.buffer.chains
+    assert chains.min() > 1.9 and chains.max() < 3.1  # started on [2, 3], moved by at most a tiny step
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"buffer_size": 3, "batch_size": 4}, "buffer_size"), ({"clamp": (1.0, 0.0)}, "clamp"),
+    ({"buffer_size": 3, "batch_size": 4}, "buffer_size"), ({"clamp": (1.0, 0.0)}, "clamp"), ({"noise_range": (0.0,)}, "noise_range"),
     ({"restart_prob": 1.5}, "restart_prob"), ({"max_energy": 0.0}, "max_energy"), ({"steps": 0}, "steps"),
     ({"energy_penalty": -1.0}, "energy_penalty"), ({"epochs": 0}, "epochs"), ({"lr": -1.0}, "lr"),
     ({"step_size": 0.0}, "step_size"), ({"images": torch.zeros(5, 64, dtype=D)}, "images"), ({"images": [[0.0]]}, "images"),
