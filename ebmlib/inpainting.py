@@ -25,7 +25,7 @@ def inpaint(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, mas
     With the known pixels y_K held fixed, inference of the unknown ones is
     y_U = argmin_{y_U} E(y_K, y_U), found by y_U <- y_U - eps grad_{y_U} E (+ noise, clamp) from
     ``init``: the self-supervised idea of chapter 4 (predict a hidden part from the visible one)
-    with a learned energy. It runs :func:`ebmlib.langevin` on the energy of the completed image,
+    with a learned energy. It runs :func:`~ebmlib.samplers.langevin` on the energy of the completed image,
     E'(z) = E(where(mask, z, y)), whose gradient is zero on the known pixels; they are returned
     exactly as given.
 
@@ -38,12 +38,12 @@ def inpaint(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, mas
         init: the starting value of the unknown pixels, a number or a tensor broadcastable to y
             (e.g. the mean image: the descent then starts from mean-imputation).
         noise_scale: Langevin noise per step (0: plain gradient descent).
-        grad_clip, clamp, generator, progress: as in :func:`ebmlib.langevin`.
+        grad_clip, clamp, generator, progress: as in :func:`~ebmlib.samplers.langevin`.
         return_trajectory: also return every completed image, (steps + 1, B, ...), the start first.
 
     Returns:
-        (B, ...) completed images (detached), equal to ``y`` where ``mask`` is False; with
-        ``return_trajectory=True`` the pair (completed images, trajectory).
+        torch.Tensor: the completed images, shape (B, ...), detached and equal to ``y`` where
+        ``mask`` is False; with ``return_trajectory=True`` the pair (completed images, trajectory).
 
     See chapter 9.
     """

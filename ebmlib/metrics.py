@@ -27,7 +27,7 @@ def auroc(scores_in: torch.Tensor, scores_out: torch.Tensor) -> float:
         scores_out: (n_out,) scores of out-of-distribution inputs.
 
     Returns:
-        The AUROC, a float in [0, 1]. Cost: one sort of n_in + n_out numbers.
+        float: the AUROC, in [0, 1]; computing it costs one sort of n_in + n_out numbers.
 
     See chapter 9.
     """

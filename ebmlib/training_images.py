@@ -1,6 +1,6 @@
-"""Training a deep energy on images: :func:`ebmlib.train` with short-run Langevin negatives.
+"""Training a deep energy on images: :func:`~ebmlib.training.train` with short-run Langevin negatives.
 
-The loop is :func:`ebmlib.train`; this module only builds the replay buffer and the loss
+The loop is :func:`~ebmlib.training.train`; this module only builds the replay buffer and the loss
 (:func:`ebmlib.losses.short_run_ml_loss`), records the energies of data and negatives at every
 step (on the device: no host synchronisation per step) and turns runaway energies into a
 :class:`~ebmlib.errors.DivergenceError`.
@@ -60,14 +60,14 @@ def train_image_ebm(energy: torch.nn.Module, images: torch.Tensor, *, epochs: in
         buffer_size: chains in the replay buffer, >= batch_size.
         restart_prob: probability that a chain restarts from noise when it is used.
         steps, step_size, noise_scale, grad_clip: the Langevin sampler's settings
-            (:func:`ebmlib.langevin`); note that ``noise_scale`` is set apart from the step, as in
+            (:func:`~ebmlib.samplers.langevin`); note that ``noise_scale`` is set apart from the step, as in
             the recipe (a colder sampler than sqrt(2 step_size)).
         clamp: (low, high) pixel range; the chains are clamped to it after every step (None: not clamped).
         noise_range: (low, high) of the uniform noise that starts and restarts chains.
         energy_penalty: alpha >= 0 of the squared-energy penalty.
         clip_grad_norm: if given, clip the parameter gradient's norm (``ebmlib.train``).
         betas: Adam's betas ((0, 0.999) in the recipe: no momentum).
-        max_energy: if the mean |energy| of data or negatives exceeds this at the end of an epoch,
+        max_energy: if the absolute mean energy of data or negatives exceeds this at the end of an epoch,
             stop with :class:`~ebmlib.errors.DivergenceError` (the energies ran away).
         generator: ``torch.Generator``, int seed or None for the buffer, the restarts, the noise
             and the batches.

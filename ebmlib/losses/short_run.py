@@ -76,7 +76,7 @@ def short_run_ml_loss(energy: Energy, y: torch.Tensor, buffer: PersistentChains,
     """Maximum likelihood with short-run Langevin negatives drawn from a replay buffer.
 
     The buffer (restarting a fraction of its chains from noise, see
-    :class:`ebmlib.PersistentChains`) is advanced by ``steps`` Langevin steps under the current
+    :class:`~ebmlib.samplers.PersistentChains`) is advanced by ``steps`` Langevin steps under the current
     energy, y_hat_j = its M states, and
 
         L = (1/B) sum_i E(y_i) - (1/M) sum_j E(y_hat_j) + alpha [mean E(y)^2 + mean E(y_hat)^2],
@@ -90,7 +90,7 @@ def short_run_ml_loss(energy: Energy, y: torch.Tensor, buffer: PersistentChains,
         y: (B, ...) data.
         buffer: the replay buffer, M chains of the same trailing shape as y; advanced in place.
         steps: Langevin steps per call, >= 1.
-        step_size, noise_scale, grad_clip, clamp: passed to :func:`ebmlib.langevin`.
+        step_size, noise_scale, grad_clip, clamp: passed to :func:`~ebmlib.samplers.langevin`.
         energy_penalty: alpha >= 0.
         return_details: return a :class:`ShortRunStep` (loss, energies of data and negatives,
             negatives) instead of the loss.
