@@ -50,6 +50,12 @@ from .models import RBM
 from .samplers import (PersistentChains, autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time,
                        langevin, mala, metropolis_hastings, mode_hops)
 
+# chapter 9: deep EBMs on images
+from .models import ConvEnergy
+from .training_images import ImageEBMRun, train_image_ebm
+from .inpainting import inpaint
+from .metrics import auroc
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -72,6 +78,8 @@ __all__ = [
     # chapter 6: sampling
     "langevin", "PersistentChains", "metropolis_hastings", "mala", "hmc", "RBM",
     "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
+    # chapter 9: deep EBMs on images
+    "ConvEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "models", "plotting", "samplers", "widgets",
 ]

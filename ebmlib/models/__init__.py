@@ -3,5 +3,8 @@
 from .decoders import EllipseDecoder, HornDecoder
 from .mlp import MLPEnergy
 from .rbm import RBM
+from .conv import ConvEnergy
 
-__all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM"]
+__all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM",
+           # chapter 9
+           "ConvEnergy"]
