@@ -7,8 +7,8 @@ Same energy, same starting batch, same number of steps and the same update rule 
 - HMC: momentum p ~ N(0, I), ``--leapfrog`` leapfrog steps of size eps, a Metropolis test on
   H = E + |p|^2 / 2, ``--hmc-steps`` trajectories.
 
-Two energies: an MLP 2 -> 128 -> 128 -> 1 (SiLU) on 1,024 points, and a small conv energy on 128
-8 x 8 one-channel images (conv 1->16, conv 16->32 stride 2, linear 512 -> 1, SiLU), both float32.
+Two energies: an MLP 2 -> 128 -> 128 -> 1 (SiLU) on 1,024 points, and chapter 9's convolutional
+energy (``ebmlib.ConvEnergy``) on 128 8 x 8 one-channel images, both float32.
 The bare loop is the update rule written out with ``torch.autograd.grad`` and nothing else (no
 validation, no divergence check, no progress bar); for HMC it reuses the gradient at the current
 point, as ebmlib does.
@@ -17,8 +17,7 @@ Peers are optional and never dependencies of ebmlib; a missing one is skipped wi
 TorchEBM 0.8.9 (``import torchebm``: ``LangevinDynamics``, ``HamiltonianMonteCarlo``) and ebmkit
 0.16.0 (``import ebm``: ``samplers.LangevinDynamics``, ``samplers.HMC``). Notes printed with the
 results say where a variant needs the images flattened to (B, 64) (the energy reshapes them back):
-TorchEBM's HMC sums the kinetic energy over the last dimension only, and ``langevin`` on a branch
-without the any-trailing-shape extension takes (B, D) only.
+TorchEBM's HMC sums the kinetic energy over the last dimension only.
 
 Run (from the repository root, with the peers unpacked in /opt/peers_pkgs):
     PYTHONPATH=$PWD:/opt/peers_pkgs .venv/bin/python benchmarks/bench_samplers.py --threads 1
@@ -68,15 +67,14 @@ def mlp_energy() -> nn.Module:
 
 
 def conv_energy() -> nn.Module:
+    """Chapter 9's convolutional energy (``ebmlib.ConvEnergy``, 23,553 parameters) on (B, 1, 8, 8) images."""
     class Conv(nn.Module):
         def __init__(self):
             super().__init__()
-            self.net = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.SiLU(), nn.Conv2d(16, 32, 3, stride=2, padding=1),
-                                     nn.SiLU(), nn.Flatten(), nn.Linear(32 * 4 * 4, 1))
+            self.net = ebmlib.ConvEnergy(generator=0)
 
         def forward(self, y):
-            y = y.view(-1, 1, 8, 8)  # accepts (B, 1, 8, 8) or flattened (B, 64)
-            return self.net(y)[:, 0] + 0.5 * (y**2).flatten(1).sum(1)  # (B,)
+            return self.net(y.view(-1, 1, 8, 8))  # accepts (B, 1, 8, 8) or flattened (B, 64): (B,)
 
     return Conv()
 
@@ -175,13 +173,7 @@ def main() -> None:
 
         # --- Langevin ---
         notes = []
-        try:
-            ebmlib.langevin(energy, y0, steps=1, step_size=eps)
-            y_lang = y0
-        except ValueError:
-            y_lang = flat
-            notes.append("ebmlib.langevin here takes (B, D) only: images flattened to (B, 64)")
-        fns = {"ebmlib": lambda: ebmlib.langevin(energy, y_lang, steps=steps, step_size=eps,
+        fns = {"ebmlib": lambda: ebmlib.langevin(energy, y0, steps=steps, step_size=eps,
                                                  generator=torch.Generator().manual_seed(1)),
                "bare PyTorch loop": lambda: bare_langevin(energy, y0, steps, eps, torch.Generator().manual_seed(1))}
         if torchebm is not None:

@@ -40,9 +40,10 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
-           "samplers", "plotting", "widgets", "utils", "errors"]
+           "samplers", "plotting", "widgets", "utils", "errors",
+           "training_images", "inpainting", "metrics"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
-                    "exercises.ch06", "exercises.ch07", "exercises.ch08"]
+                    "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09"]
 
 
 def expects(name: str) -> str:
@@ -714,6 +715,69 @@ PLOTTING += [
                                                "data": {"a": _y(), "b": _y()}}, r"densities\['b'\] must"),)),
 ]
 
+# --- chapter 9: deep EBMs on images -----------------------------------------------------------------
+
+_IMG = torch.linspace(0.0, 1.0, 3 * 64, dtype=F64).reshape(3, 1, 8, 8)
+_IMG_1D = {"wrong ndim value": torch.zeros(3, dtype=F64)}
+_CONV = models.ConvEnergy((2,), dtype=F64, generator=0)
+_img_noise = lambda m, g: torch.rand(m, 1, 8, 8, generator=g, dtype=F64)  # noqa: E731
+_MASK = torch.zeros(1, 1, 8, 8, dtype=torch.bool)
+_MASK[..., 4:, :] = True
+MODELS += [
+    Spec("models.ConvEnergy", models.ConvEnergy, {"channels": (2, 2)},
+         numbers={"channels": {"empty": (), "zero": (0,), "float": (1.5,)}, "in_channels": COUNT,
+                  "image_size": {**COUNT, "not divisible": 7}, "spectral_norm": {"int": 1, "string": "yes"},
+                  "generator": GENERATOR}),
+]
+LOSSES += [
+    Spec("losses.short_run_ml_loss", losses.short_run_ml_loss, {"energy": _CONV, "y": _IMG, "steps": 1, "step_size": 0.1},
+         call=lambda **kw: losses.short_run_ml_loss(
+             buffer=kw.pop("buffer", samplers.PersistentChains(_img_noise(3, None), _img_noise)), **kw),
+         tensors=("y",), skip={"y": _IMG_1D},
+         numbers={"buffer": {"tensor": _IMG, "none": None}, "steps": {"zero": 0, "float": 1.5, "bool": True},
+                  "step_size": POSITIVE, "energy_penalty": {"negative": -1.0, **REAL}, "clamp": LIMITS},
+         extra=(("energy: not callable", {"energy": None}, expects("energy")),
+                ("buffer: wrong shape", {"y": _IMG[:, :, :4, :4]}, expects("buffer")))),
+    Spec("metrics.auroc", ebmlib.auroc, {"scores_in": FP, "scores_out": FP + 1}, tensors=("scores_in", "scores_out"),
+         skip={"scores_in": {"wrong ndim value": FN}, "scores_out": {"wrong ndim value": FN}}),
+]
+DATASETS += [
+    Spec("datasets.digit_images", datasets.digit_images, {},
+         numbers={"test_fraction": {"zero": 0.0, "one": 1.0, "nan": math.nan, "string": "0.2"},
+                  "value_range": LIMITS, "generator": GENERATOR, "dtype": {"int64": torch.int64}}),
+]
+TRAINING += [
+    Spec("training_images.train_image_ebm", ebmlib.train_image_ebm,
+         {"energy": _CONV, "images": _IMG, "epochs": 1, "batch_size": 2, "buffer_size": 3, "steps": 1,
+          "step_size": 0.1, "generator": 0},
+         tensors=("images",), skip={"images": _IMG_1D},
+         numbers={"epochs": {"zero": 0, "float": 1.5}, "batch_size": COUNT, "buffer_size": {"below batch": 1, **COUNT},
+                  "lr": POSITIVE, "restart_prob": {"above one": 1.5, "nan": math.nan}, "steps": {"zero": 0, "float": 1.5},
+                  "step_size": POSITIVE, "clamp": LIMITS, "noise_range": {**LIMITS, "none": None},
+                  "energy_penalty": {"negative": -1.0, **REAL}, "max_energy": POSITIVE, "generator": GENERATOR},
+         extra=(("energy: not a module", {"energy": QUAD}, expects("energy")),)),
+]
+INFERENCE += [
+    Spec("inpainting.inpaint", ebmlib.inpaint, {"energy": _CONV, "y": _IMG, "mask": _MASK, "steps": 2, "step_size": 0.1},
+         tensors=("y",), skip={"y": _IMG_1D},
+         numbers={"mask": {"float": _IMG, "wrong shape": torch.zeros(2, 1, 8, 8, dtype=torch.bool), "list": [True]},
+                  "init": {**REAL, "wrong shape": torch.zeros(3, 3, dtype=F64)}, "steps": STEPS,
+                  "step_size": POSITIVE, "generator": GENERATOR},
+         extra=(("energy: not callable", {"energy": None}, expects("energy")),
+                ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")))),
+]
+PLOTTING += [
+    Spec("plotting.image_grid", plotting.image_grid, {"images": _IMG}, tensors=("images",),
+         skip={"images": {"skip": ("list", "ndarray", "int dtype", "bool dtype"), "wrong ndim value": torch.zeros(3)}},
+         numbers={"ncols": COUNT, "value_range": LIMITS}),
+    Spec("plotting.plot_image_rows", plotting.plot_image_rows, {"rows": {"a": _IMG}},
+         numbers={"rows": {"empty": {}, "list": [_IMG], "uneven": {"a": _IMG, "b": _IMG[:2]},
+                           "nan": {"a": _poison(_IMG, math.nan)}}, "value_range": LIMITS}),
+    Spec("plotting.plot_energy_curves", plotting.plot_energy_curves, {"e_data": FP, "e_model": FP},
+         numbers={"e_data": {"nan": _poison(FP, math.nan), "wrong shape": FN, "empty": FP[:0]},
+                  "e_model": {"inf": _poison(FP, math.inf), "mismatch": FP[:2]}, "smooth": COUNT}),
+]
+
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
           "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS}
@@ -800,6 +864,8 @@ NO_DATA = {
     "models.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
+    "losses.ShortRunStep",  # a NamedTuple of results, built only by short_run_ml_loss
+    "training_images.ImageEBMRun",  # a NamedTuple of results, built only by train_image_ebm
 }
 
 

@@ -10,6 +10,7 @@ from .likelihood import grid_log_likelihood, ml_gradient, square_grid
 from .margin import energy_loss, hinge_loss, log_loss, nll_loss
 from .contrastive import contrastive_divergence_loss, persistent_contrastive_divergence_loss
 from .nce import nce_loss
+from .short_run import ShortRunStep, short_run_ml_loss
 from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
 
 from .negatives import most_offending_on_grid
@@ -18,4 +19,6 @@ __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likeli
            "most_offending_on_grid",
            # chapter 7: contrastive methods
            "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
-           "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]
+           "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss",
+           # chapter 9: deep EBMs on images
+           "short_run_ml_loss", "ShortRunStep"]

@@ -33,6 +33,7 @@ from .sampling import (
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
 from .training import plot_ellipse_fits, plot_loss_vs_gap
+from .images import image_grid, plot_energy_curves, plot_image_rows
 
 __all__ = [
     # landscapes and gradient inference (chapter 1)
@@ -50,6 +51,8 @@ __all__ = [
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
     # contrastive methods (chapter 7)
     "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",
+    # images and deep EBMs (chapter 9)
+    "image_grid", "plot_image_rows", "plot_energy_curves",
 ]
 
 # appended by the chapter 1-5 review (issue 8)
