@@ -50,6 +50,9 @@ from .models import RBM
 from .samplers import (PersistentChains, autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time,
                        langevin, mala, metropolis_hastings, mode_hops)
 
+# chapter 8: architectural methods (k-means, sparse coding, PCA, GLO; a tempered grid density)
+from .models import GLO, KMeansEBM, PCAEnergy, learn_dictionary, sparse_code, sparse_coding_energy, tempered_grid_nll
+
 # chapter 9: deep EBMs on images
 from .models import ConvEnergy
 from .training_images import ImageEBMRun, train_image_ebm
@@ -78,6 +81,8 @@ __all__ = [
     # chapter 6: sampling
     "langevin", "PersistentChains", "metropolis_hastings", "mala", "hmc", "RBM",
     "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
+    # chapter 8: architectural methods
+    "KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO", "tempered_grid_nll",
     # chapter 9: deep EBMs on images
     "ConvEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...

@@ -76,6 +76,14 @@ def check_int(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_widths(hidden, name: str = "hidden") -> tuple[int, ...]:
+    """Check that ``hidden`` is a non-empty sequence of positive integers (the widths of hidden layers)."""
+    hidden = tuple(hidden)
+    if not hidden or any(isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1 for h in hidden):
+        raise ValueError(f"{name} must be a non-empty sequence of positive integers, got {hidden!r}")
+    return tuple(int(h) for h in hidden)
+
+
 def check_nonneg_real(value, name: str) -> float:
     """Check that ``value`` is a finite real number >= 0 (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)) \

@@ -43,7 +43,7 @@ MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets
            "samplers", "plotting", "widgets", "utils", "errors",
            "training_images", "inpainting", "metrics"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
-                    "exercises.ch06", "exercises.ch07", "exercises.ch09"]
+                    "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09"]
 
 
 def expects(name: str) -> str:
@@ -620,6 +620,101 @@ PLOTTING += [
          extra=(("energy: wrong output", {"energies": {"d": {"m": WRONG_SHAPE}}}, r"energy of 'm' on 'd' must"),)),
 ]
 
+# --- chapter 8: architectural methods ----------------------------------------------------------
+
+_spiral = datasets.toy_2d("spiral", 40, generator=0, dtype=F64)
+_km = models.KMeansEBM(3).fit(_spiral, generator=0)
+_pca = models.PCAEnergy(1).fit(_spiral)
+_glo = models.GLO(3, 1, 2, hidden=(4,), generator=0, dtype=F64)
+_Wd = torch.linspace(-1.0, 1.0, 8, dtype=F64).reshape(2, 4)  # (D = 2, K = 4)
+_z4 = torch.zeros(3, 4, dtype=F64)
+_sq = lambda v: (v**2).sum(1)  # noqa: E731
+_NOT_FITTED = r"model must be fitted"
+_COUNT = {"zero": 0, "float": 1.5}
+MODELS += [
+    Spec("models.KMeansEBM", models.KMeansEBM, {"k": 2},
+         numbers={"k": {"zero": 0, "float": 2.5, "bool": True, "string": "3"}}),
+    Spec("models.KMeansEBM", _km.energy, {"y": _y()},
+         call=lambda fitted=True, **kw: (_km if fitted else models.KMeansEBM(2)).energy(**kw),
+         extra=(("model: not fitted", {"fitted": False}, _NOT_FITTED),)),
+    Spec("models.KMeansEBM", lambda **kw: models.KMeansEBM(2).fit(**kw), {"y": _y(), "generator": 0},
+         tensors=("y",), numbers={"n_iter": _COUNT, "n_init": _COUNT},
+         extra=(("y: fewer rows than k", {"y": _y(1)}, expects("y")),)),
+    *[Spec("models.KMeansEBM", getattr(_km, method), {"y": _y()}, tensors=("y",),
+           extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")),))
+      for method in ("energy", "free_energy", "infer", "reconstruct")],
+    Spec("models.KMeansEBM", _km.complete, {"y": _y(), "observed": torch.tensor([True, False])},
+         numbers={"observed": {"none observed": torch.tensor([False, False]), "wrong size": torch.tensor([True]),
+                               "float": torch.tensor([1.0, 0.0]), "list": [True, False]}}),
+    Spec("models.sparse_code", models.sparse_code, {"y": _y(), "W": _Wd, "lam": 0.1, "n_iter": 5},
+         tensors=("y", "W"),
+         numbers={"lam": {"negative": -1.0, **REAL, "bool": True}, "n_iter": STEPS,
+                  "method": {"unknown": "lars", "none": None}},
+         extra=(("W: wrong height", {"W": _Wd[:1]}, expects("W")),)),
+    Spec("models.sparse_coding_energy", models.sparse_coding_energy, {"y": _y(), "z": _z4, "W": _Wd, "lam": 0.1},
+         tensors=("y", "z"), numbers={"lam": {"negative": -1.0, **REAL}}, skip={"y": NO_EMPTY},
+         extra=(("z: batch mismatch", {"z": _z4[:2]}, expects("z")),)),
+    Spec("models.soft_threshold", models.soft_threshold, {"v": _y(), "tau": 0.5}, tensors=("v",),
+         skip={"v": {"skip": ("wrong ndim",)}}, numbers={"tau": {"negative": -1.0, **REAL}}),
+    Spec("models.learn_dictionary", models.learn_dictionary,
+         {"y": _y(), "n_atoms": 2, "lam": 0.1, "n_iter": 1, "code_iter": 5, "generator": 0}, tensors=("y",),
+         numbers={"n_atoms": _COUNT, "lam": POSITIVE, "n_iter": _COUNT, "code_iter": _COUNT}),
+    Spec("models.PCAEnergy", models.PCAEnergy, {"n_components": 1},
+         numbers={"n_components": {"zero": 0, "float": 1.5, "bool": True}}),
+    Spec("models.PCAEnergy", lambda **kw: models.PCAEnergy(kw.pop("n_components", 1)).fit(**kw), {"y": _y()},
+         tensors=("y",), extra=(("n_components: too many", {"n_components": 3}, expects("n_components")),)),
+    Spec("models.PCAEnergy", _pca.free_energy, {"y": _y()},
+         call=lambda fitted=True, **kw: (_pca if fitted else models.PCAEnergy(1)).free_energy(**kw),
+         extra=(("model: not fitted", {"fitted": False}, _NOT_FITTED),)),
+    Spec("models.PCAEnergy", _pca.free_energy, {"y": _y()}, tensors=("y",)),
+    Spec("models.PCAEnergy", _pca.decode, {"z": _y(3, 1)}, tensors=("z",)),
+    Spec("models.PCAEnergy", _pca.energy, {"y": _y(), "z": _y(3, 1)},
+         extra=(("z: wrong width", {"z": _y()}, expects("z")),)),
+    Spec("models.GLO", models.GLO, {"n_samples": 3, "latent_dim": 1, "data_dim": 2, "hidden": (4,)},
+         numbers={"n_samples": _COUNT, "latent_dim": {"zero": 0, "bool": True}, "radius": POSITIVE,
+                  "constraint": {"unknown": "cube"}, "hidden": {"empty": (), "zero": (0,)},
+                  "generator": GENERATOR},
+         extra=(("decoder: not a module", {"decoder": lambda z: z}, expects("decoder")),)),
+    Spec("models.GLO", _glo.fit, {"y": _y(), "epochs": 1}, tensors=("y",),
+         numbers={"epochs": _COUNT, "lr": POSITIVE}, extra=(("y: wrong count", {"y": _y(4)}, expects("y")),)),
+    Spec("models.GLO", _glo.infer, {"y": _y(), "steps": 1}, tensors=("y",), numbers={"steps": STEPS}),
+    Spec("models.GLO", _glo.energy, {"y": _y(), "z": _y(3, 1)}, tensors=("z",)),
+    Spec("models.tempered_grid_nll", models.tempered_grid_nll,
+         {"free_energy": _sq, "y_val": _y(), "y_test": _y(), "temperatures": [1.0], "n": 8},
+         tensors=("y_val", "y_test"),
+         numbers={"temperatures": {"empty": [], "zero": [0.0], "nan": [math.nan], "string": ["1"]},
+                  "lim": POSITIVE, "n": {"zero": 0, "float": 2.5}},
+         extra=(("free_energy: not callable", {"free_energy": None}, expects("free_energy")),
+                ("free_energy: wrong output", {"free_energy": WRONG_SHAPE}, expects("free_energy")))),
+    Spec("models.tempered_density", models.tempered_density, {"free_energy": _sq, "temperature": 1.0, "n": 8},
+         numbers={"temperature": POSITIVE, "n": {"zero": 0, "float": 2.5}},
+         extra=(("free_energy: wrong output", {"free_energy": WRONG_SHAPE}, expects("free_energy")),)),
+]
+
+PLOTTING += [
+    # chapter 8: architectural methods
+    Spec("plotting.plot_kmeans_inference", plotting.plot_kmeans_inference, {"data": _y(), "prototypes": _y()},
+         extra=(("data: wrong shape", {"data": _y(3, 3)}, expects("data")),
+                ("prototypes: nan", {"prototypes": _poison(_y(), math.nan)}, expects("prototypes")),
+                ("closest: mismatch", {"closest": (_y(), _y(2))}, r"closest queries and answers must"),
+                ("complete: mismatch", {"complete": (G4, _y())}, r"complete y1 and answers must"))),
+    Spec("plotting.plot_volume_vs_k", plotting.plot_volume_vs_k, {"ks": G4, "volumes": {"a": G4}},
+         extra=(("ks: 2-D", {"ks": torch.zeros(3, 2)}, expects("ks")),
+                ("volumes: mismatch", {"volumes": {"a": G5}}, r"volume 'a' must"))),
+    Spec("plotting.plot_convergence", plotting.plot_convergence, {"gaps": {"ista": G5.abs() + 0.1}},
+         numbers={"gaps": {"empty": {}}},
+         extra=(("gaps: 2-D", {"gaps": {"ista": torch.zeros(3, 2)}}, r"gap 'ista' must"),
+                ("gaps: nan", {"gaps": {"ista": _poison(G5, math.nan)}}, r"gap 'ista' contains"))),
+    Spec("plotting.plot_atoms", plotting.plot_atoms, {"W": torch.zeros(9, 3), "shape": (3, 3)},
+         numbers={"ncols": {"zero": 0, "float": 1.5}},
+         extra=(("W: wrong height", {"W": torch.zeros(10, 3)}, expects("W")),)),
+    Spec("plotting.plot_density_panels", plotting.plot_density_panels,
+         {"densities": {"a": {"m": _F}}, "data": {"a": _y()}, "lim": 1.0},
+         numbers={"densities": {"empty": {}}, "data": {"missing": {}}},
+         extra=(("densities: methods differ", {"densities": {"a": {"m": _F}, "b": {"n": _F}},
+                                               "data": {"a": _y(), "b": _y()}}, r"densities\['b'\] must"),)),
+]
+
 # --- chapter 9: deep EBMs on images -----------------------------------------------------------------
 
 _IMG = torch.linspace(0.0, 1.0, 3 * 64, dtype=F64).reshape(3, 1, 8, 8)
@@ -766,6 +861,7 @@ def test_every_row_is_valid_with_its_good_arguments(spec):
 # Public names that take no data and so need no bad-input row:
 NO_DATA = {
     "inference.MultiStartResult",  # a NamedTuple of results; it is built only by multi_start_inference
+    "models.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
     "losses.ShortRunStep",  # a NamedTuple of results, built only by short_run_ml_loss

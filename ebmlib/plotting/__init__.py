@@ -62,3 +62,14 @@ __all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
 from .latent import plot_ellipse_decoder, plot_two_wells  # noqa: E402
 
 __all__ += ["plot_ellipse_decoder", "plot_two_wells"]
+
+# architectural methods (chapter 8)
+from .architectural import (  # noqa: E402
+    plot_atoms,
+    plot_convergence,
+    plot_density_panels,
+    plot_kmeans_inference,
+    plot_volume_vs_k,
+)
+
+__all__ += ["plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels"]
