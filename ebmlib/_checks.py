@@ -110,18 +110,6 @@ def check_float_dtype(dtype, name: str = "dtype") -> torch.dtype:
     return dtype
 
 
-def renamed(new, old, new_name: str, old_name: str, default=None):
-    """Resolve an argument that was renamed: the value given under the new or the old name.
-
-    The old spelling is kept only where a chapter notebook still uses it; giving both is an error.
-    """
-    if old is not None:
-        if new is not None:
-            raise TypeError(f"give {new_name} or its old name {old_name}, not both")
-        return old
-    return default if new is None else new
-
-
 def check_energy_output(e, batch: int, name: str = "energy", *, where: str = "") -> torch.Tensor:
     """Check that an energy function returned a finite tensor of shape (B,).
 

@@ -15,7 +15,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ._checks import (check_callable, check_int, check_nonneg_int, check_positive, check_real, check_tensor,
-                      energy_and_grad, renamed)
+                      energy_and_grad)
 from .errors import DivergenceError
 from .free_energy import free_energy
 from .models.decoders import EllipseDecoder, HornDecoder  # kept importable from here (ebmlib.latent.*)
@@ -132,7 +132,6 @@ def _check_method(method) -> str:
 
 def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_grid: torch.Tensor | None = None,
                  z0: float | torch.Tensor | None = None, steps: int = 100, step_size: float | None = None,
-                 lr: float | None = None,  # old name of step_size, kept while chapter 2's notebook uses it
                  return_trajectory: bool = False, progress: bool = False):
     """Find the best latent of each sample, z_check = argmin_z E(y, z), and F_inf = E(y, z_check).
 
@@ -151,8 +150,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         z_grid: latents for ``"grid"``, (N_z,) (default ``latent_grid(48)``).
         z0: start of ``"gd"``/``"lbfgs"``: a number or a tensor (B,) (default 0).
         steps: iterations of ``"gd"``/``"lbfgs"``, >= 0.
-        step_size: eps > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``, its initial step);
-            ``lr`` is its old name, still accepted.
+        step_size: eps > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``, its initial step).
         return_trajectory: also return the iterates, (steps + 1, B) (``"gd"``/``"lbfgs"`` only).
         progress: show a tqdm progress bar over the steps.
 
@@ -176,8 +174,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         table = latent_energy_table(y, decoder, z_grid)  # (B, N_z)
         f_inf, idx = table.min(dim=-1)
         return z_grid[idx].detach(), f_inf
-    lr = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.1 if method == "gd" else 1.0),
-                        "step_size" if lr is None else "lr")
+    eps = check_positive((0.1 if method == "gd" else 1.0) if step_size is None else step_size, "step_size")
     b = y.shape[0]
     if z0 is None:
         z = torch.zeros(b, dtype=y.dtype, device=y.device)
@@ -198,11 +195,11 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     if method == "gd":
         for _ in tqdm(range(steps), disable=not progress, desc="gradient descent on z"):
             _, g = energy_and_grad(energy, z)
-            z = z - lr * g
+            z = z - eps * g
             traj.append(z.clone())
     else:
         z_param = z.clone().requires_grad_(True)
-        opt = torch.optim.LBFGS([z_param], lr=lr, max_iter=1, max_eval=25, line_search_fn="strong_wolfe",
+        opt = torch.optim.LBFGS([z_param], lr=eps, max_iter=1, max_eval=25, line_search_fn="strong_wolfe",
                                 tolerance_grad=1e-12, tolerance_change=1e-15)
 
         def closure() -> torch.Tensor:
@@ -216,7 +213,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         z = z_param.detach()
     z_check = z.detach()
     if not bool(torch.isfinite(z_check).all()):  # one check, at the end
-        raise DivergenceError(f"{method} diverged (z reached NaN/inf); try a smaller step_size than {lr}",
+        raise DivergenceError(f"{method} diverged (z reached NaN/inf); try a smaller step_size than {eps}",
                               step=steps)
     f_inf = latent_energy(y, z_check, decoder)
     if return_trajectory:

@@ -167,9 +167,7 @@ ENERGIES = [
            extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")),))
       for f in ("tilted_double_well", "tilted_double_well_grad")],
     Spec("energies.tilted_double_well_critical_points", energies.tilted_double_well_critical_points, {},
-         numbers={"a": {**REAL, "too large": 2.0}, "c": {**REAL, "zero": 0.0},
-                  "b": {"zero": 0.0, "nan": math.nan}},  # b: the old name of c
-         extra=(("b and c: both", {"b": 1.0, "c": 1.0}, expects("b") + "|or its old name b"),)),
+         numbers={"a": {**REAL, "too large": 2.0}, "c": {**REAL, "zero": 0.0}}),
     *[Spec(f"energies.{f}", getattr(energies, f), {"y": _y(), "A": A2}, tensors=("y", "A"),
            skip={"A": {"wrong ndim value": torch.ones(2, dtype=F64)}},
            extra=(("A: shape mismatch", {"A": torch.eye(3, dtype=F64)}, expects("A")),
@@ -206,17 +204,16 @@ MODELS = [
 
 INFERENCE = [
     Spec("inference.gradient_inference", inference.gradient_inference, {"energy": QUAD, "y0": _y(), "steps": 2},
-         tensors=("y0",), numbers={"steps": STEPS, "step_size": POSITIVE, "lr": POSITIVE},
+         tensors=("y0",), numbers={"steps": STEPS, "step_size": POSITIVE},
          skip={"y0": {"wrong ndim value": torch.zeros(3, dtype=F64)}},
          extra=(("energy: not callable", {"energy": 3.0}, expects("energy")),
                 ("energy: returns a scalar", {"energy": WRONG_SHAPE}, expects("energy")),
                 ("energy: returns NaN", {"energy": NAN_ENERGY}, r"energy returned NaN"),
                 ("energy: not differentiable", {"energy": lambda y: torch.ones(y.shape[0], dtype=F64)},
-                 r"energy\(y\) does not depend"),
-                ("step_size and lr: both", {"step_size": 0.1, "lr": 0.1}, r"step_size or its old name lr"))),
+                 r"energy\(y\) does not depend"))),
     Spec("inference.multi_start_inference", inference.multi_start_inference,
          {"energy": QUAD, "starts": _y()[None].expand(2, 3, 2), "steps": 2}, tensors=("starts",),
-         numbers={"steps": STEPS, "step_size": POSITIVE, "lr": POSITIVE},
+         numbers={"steps": STEPS, "step_size": POSITIVE},
          extra=(("energy: not callable", {"energy": None}, expects("energy")),)),
     *[Spec(f"inference.{f}", getattr(inference, f),
            {"unary": U, "pairwise": P} if f == "min_sum_chain" else
@@ -253,7 +250,7 @@ LATENT = [
     *[Spec("latent.infer_latent", latent.infer_latent, {"y": _y(), "decoder": DEC, "method": m},
            tensors=("y",) if m == "grid" else (),
            numbers={} if m == "grid" else {
-               "steps": STEPS, "step_size": POSITIVE, "lr": POSITIVE,
+               "steps": STEPS, "step_size": POSITIVE,
                "z0": {**REAL, "wrong shape": torch.zeros(2, dtype=F64), "int tensor": torch.zeros(3, dtype=torch.long),
                       "nan tensor": torch.full((3,), math.nan, dtype=F64)}},
            extra=(("method: unknown", {"method": "adam"}, expects("method")),
@@ -518,9 +515,8 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
 
 WIDGETS = [
     *[Spec(f"widgets.{f}", getattr(widgets, f), {"energy": DW, "xlim": LIM, "ylim": LIM, "n": 5, "steps": 2},
-           numbers={"step_size": {**POSITIVE, "outside range": 0.9}, "lr": {**POSITIVE, "outside range": 0.9},
-                    "steps": STEPS, "step_size_range": {"reversed": (0.5, 0.001), "zero": (0.0, 0.5)},
-                    "lr_range": {"reversed": (0.5, 0.001), "zero": (0.0, 0.5)}, "xlim": LIMITS})
+           numbers={"step_size": {**POSITIVE, "outside range": 0.9},
+                    "steps": STEPS, "step_size_range": {"reversed": (0.5, 0.001), "zero": (0.0, 0.5)}, "xlim": LIMITS})
       for f in ("GradientInferenceWidget", "gradient_inference_widget")],
     *[Spec(f"widgets.{f}", getattr(widgets, f), {"decoder": DEC},
            numbers={"y1_range": LIMITS},
@@ -756,7 +752,6 @@ def test_divergence_is_a_divergence_error_not_nan():
     A = torch.diag(torch.tensor([1.0, 100.0], dtype=F64))  # stable only for step sizes < 2 / 100
     stiff = lambda y: energies.quadratic(y, A)  # noqa: E731
     for run in (lambda: inference.gradient_inference(stiff, _y(), steps=1000, step_size=1.0),
-                lambda: inference.gradient_inference(stiff, _y(), steps=1000, lr=1.0),  # the old name
                 lambda: samplers.langevin(stiff, _y(), steps=1000, step_size=1.0, generator=0),
                 lambda: latent.infer_latent(_y(), lambda z: torch.stack([z**2, z], -1), method="gd", z0=3.0,
                                             steps=100, step_size=1.0)):  # a quartic in z

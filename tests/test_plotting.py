@@ -193,10 +193,6 @@ def test_draw_latent_inference_returns_the_grid_minimum(setup):
     zc = z[T.argmin()].item()
     assert axes[1].lines[1].get_xdata()[0] == pytest.approx(zc)  # the dashed line at z_check
     assert f"{zc:.3f}" in axes[1].get_title() and f"{T.min().item():.4g}" in axes[1].get_title()
-    # the old spelling draw_latent_inference(axes, y, decoder) (chapter 2's notebook) draws the same
-    fig2, axes2 = plt.subplots(1, 2)
-    assert draw_latent_inference(axes2, (1.0, 0.5), dec, data=y) is fig2
-    np.testing.assert_allclose(axes2[1].lines[0].get_ydata(), T.detach().numpy())
     # no axes: a new two-panel figure
     assert len(draw_latent_inference((1.0, 0.5), dec).axes) == 2
 

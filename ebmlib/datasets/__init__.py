@@ -3,7 +3,6 @@
 Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None).
 """
 
-from ..inference import masked_token_posterior  # inference, kept here for chapter 4's import
 from .ellipse import ellipse, ellipse_radii, horn
 from .masked import masked_token_data
 from .tokens import markov_sequences

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from .._checks import check_limits, check_nonneg_int, check_positive, check_tensor, renamed
+from .._checks import check_limits, check_nonneg_int, check_positive, check_tensor
 from .._figures import LAYOUT, descend_and_draw
 from ..free_energy import free_energy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
@@ -67,23 +67,18 @@ class GradientInferenceWidget(widgets.VBox):
     See chapter 1.
     """
 
-    def __init__(self, energy: Energy, xlim, ylim, *, start=(1.5, 1.5), step_size: float | None = None,
-                 step_size_range: tuple[float, float] | None = None, steps: int = 40, n: int = 81,
-                 vmax: float | None = None, levels=20, figsize=(5.0, 4.0),
-                 lr: float | None = None, lr_range: tuple[float, float] | None = None):
-        # lr and lr_range: the old names of step_size and step_size_range, kept for chapter 1's notebook
+    def __init__(self, energy: Energy, xlim, ylim, *, start=(1.5, 1.5), step_size: float = 0.05,
+                 step_size_range: tuple[float, float] = (1e-3, 0.5), steps: int = 40, n: int = 81,
+                 vmax: float | None = None, levels=20, figsize=(5.0, 4.0)):
         self.energy = energy
         self.xlim, self.ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
         self.steps = check_nonneg_int(steps, "steps")
-        range_name = "step_size_range" if lr_range is None else "lr_range"
-        eps_range = renamed(step_size_range, lr_range, "step_size_range", "lr_range", default=(1e-3, 0.5))
-        lo, hi = (check_positive(v, range_name) for v in eps_range)
+        lo, hi = (check_positive(v, "step_size_range") for v in step_size_range)
         if not lo < hi:
-            raise ValueError(f"{range_name} must be (low, high) with low < high, got {eps_range!r}")
-        name = "step_size" if lr is None else "lr"
-        eps = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.05), name)
+            raise ValueError(f"step_size_range must be (low, high) with low < high, got {step_size_range!r}")
+        eps = check_positive(step_size, "step_size")
         if not lo <= eps <= hi:
-            raise ValueError(f"{name}={eps} must lie inside {range_name}={eps_range!r}")
+            raise ValueError(f"step_size={eps} must lie inside step_size_range={step_size_range!r}")
         self.vmax, self.levels = vmax, levels
         self.grid = energy_grid(energy, xlim, ylim, n)  # computed once, reused at every redraw
         self.trajectory: torch.Tensor | None = None
@@ -134,7 +129,7 @@ def gradient_inference_widget(energy: Energy, xlim, ylim, **kwargs) -> GradientI
         energy: callable mapping y (B, 2) to energies (B,).
         xlim, ylim: ranges of the landscape and of the start sliders.
         **kwargs: ``start``, ``step_size``, ``step_size_range``, ``steps``, ``n``, ``vmax``, ``levels``,
-            ``figsize`` (see :class:`GradientInferenceWidget`; ``lr``, ``lr_range``: the old names).
+            ``figsize`` (see :class:`GradientInferenceWidget`).
 
     Returns:
         The widget (display it as a cell's last expression).
