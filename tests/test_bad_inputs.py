@@ -317,16 +317,18 @@ DATASETS = [
          numbers={"n": {"zero": 0, "float": 1.5}, "length": {"zero": 0, "float": 1.5}}),
 ]
 
+REDUCTION = {"unknown": "sum", "None": None}
 LOSSES = [
-    Spec("losses.energy_loss", losses.energy_loss, {"f_pos": FP}, tensors=("f_pos",)),
+    Spec("losses.energy_loss", losses.energy_loss, {"f_pos": FP}, tensors=("f_pos",), numbers={"reduction": REDUCTION}),
     *[Spec(f"losses.{f}", getattr(losses, f), {"f_pos": FP, "f_neg": FN, **({"margin": 1.0} if f == "hinge_loss" else {})},
            tensors=("f_pos", "f_neg"), skip={"f_pos": NO_EMPTY, "f_neg": {"skip": ("empty batch",)}},
-           numbers={"margin": {**NONNEG, "tensor": torch.tensor(1.0)}} if f == "hinge_loss" else {},
+           numbers={"reduction": REDUCTION, **({"margin": {**NONNEG, "tensor": torch.tensor(1.0)}} if f == "hinge_loss" else {})},
            extra=(("f_pos, f_neg: empty batch", {"f_pos": FP[:0], "f_neg": FN[:0]}, expects("f_pos")),
                   ("f_neg: batch mismatch", {"f_neg": FN[:2]}, expects("f_neg"))))
       for f in ("hinge_loss", "log_loss")],
     Spec("losses.nll_loss", losses.nll_loss, {"f_pos": FP, "f_grid": FN}, tensors=("f_pos", "f_grid"),
-         skip={"f_pos": NO_EMPTY}, numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE},
+         skip={"f_pos": NO_EMPTY}, numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE,
+                                          "reduction": REDUCTION},
          extra=(("f_grid: batch mismatch", {"f_grid": FN[:2]}, expects("f_grid")),)),
     Spec("losses.grid_log_likelihood", losses.grid_log_likelihood,
          {"energy": QUAD, "y_data": _y(), "grid": GRID, "cell_area": CELL}, tensors=("y_data", "grid"),

@@ -1,6 +1,6 @@
 """Loss functionals: how training turns energies into a number to minimise.
 
-Every loss returns the scalar mean over the batch (or, with ``reduction="none"`` where offered, one
+Every loss returns the scalar mean over the batch (or, with ``reduction="none"``, one
 value per sample).
 
 See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
