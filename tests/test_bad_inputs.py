@@ -346,6 +346,14 @@ LOSSES = [
          numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE},
          extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),
                 ("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"))),
+    Spec("losses.margin_training_loss", losses.margin_training_loss,
+         {"energy": lambda y: y.sum(1), "loss": "hinge", "grid": GRID, "data": _y(), "min_distance": 0.1},
+         tensors=("grid", "data"), numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE, "margin": NONNEG,
+                                            "loss": {"unknown": "nll"}},
+         extra=(("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"),)),
+    Spec("losses.grid_margin", losses.grid_margin,
+         {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
+         numbers={"min_distance": POSITIVE}, extra=(("min_distance: no wrong point", {"min_distance": 100.0}, r"no grid point"),)),
 ]
 
 _fresh = lambda m, g: torch.zeros(m, 2, dtype=F64)  # noqa: E731
@@ -506,6 +514,10 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
     Spec("plotting.plot_energy_panels", plotting.plot_energy_panels, {"energies": {"a": lambda y: y.sum(1)}, "lim": 1.0, "n": 5},
          numbers={"energies": {"empty": {}}, "shift": {"other labels": {"b": 0.0}}, "data": {"wrong shape": torch.zeros(3)}},
          extra=(("vmin >= vmax", {"vmin": 1.0, "vmax": 1.0}, r"vmin < vmax"),)),
+    Spec("plotting.plot_warm_training", plotting.plot_warm_training,
+         {"data": _y(), "decoders": {"fit": DEC}, "betas": [1.0], "coord": G5},
+         numbers={"decoders": {"empty": {}}, "coord": {"2-D": torch.zeros(2, 2)}},
+         extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),)),
     Spec("plotting.plot_fit_vs_beta", plotting.plot_fit_vs_beta, {"betas": [1.0, 2.0], "fits": torch.ones(2, 2)},
          numbers={"fits": {"wrong shape": torch.zeros(3, 2)}, "betas": {"zero": [0.0, 1.0]}}),
     Spec("plotting.plot_ellipse_decoder", plotting.plot_ellipse_decoder, {"z_grid": torch.zeros(4, dtype=F64), "xs": [0.0]},

@@ -8,10 +8,7 @@ See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
 
 from .likelihood import grid_log_likelihood, ml_gradient, square_grid
 from .margin import energy_loss, hinge_loss, log_loss, nll_loss
+from .negatives import GridMargin, grid_margin, margin_training_loss, most_offending_on_grid
 
-__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid"]
-
-# appended by the chapter 1-5 review (issue 8): the most offending wrong answers for the margin losses
-from .negatives import most_offending_on_grid  # noqa: E402
-
-__all__ += ["most_offending_on_grid"]
+__all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
+           "most_offending_on_grid", "margin_training_loss", "grid_margin", "GridMargin"]

@@ -14,8 +14,10 @@ from .landscapes import (
 )
 from .latent import (
     draw_latent_inference,
+    plot_ellipse_decoder,
     plot_free_energy_map,
     plot_latent_energy_curves,
+    plot_two_wells,
 )
 from .sampling import (
     SAMPLERS,
@@ -31,28 +33,21 @@ from .sampling import (
     run_sampler,
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
-from .training import plot_ellipse_fits, plot_loss_vs_gap
+from .training import plot_ellipse_fits, plot_energy_panels, plot_fit_vs_beta, plot_loss_vs_gap, plot_warm_training
 
 __all__ = [
     # landscapes and gradient inference (chapter 1)
     "energy_grid", "plot_landscape", "plot_energy_curve", "draw_gradient_inference", "plot_step_size_grid",
     # latent-variable EBMs (chapter 2)
-    "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference",
+    "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference", "plot_ellipse_decoder",
+    "plot_two_wells",
     # free energy (chapter 3)
     "plot_free_energy_sections", "plot_density_grid",
     # self-supervised learning (chapter 4)
     "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
     # loss functionals and training (chapter 5)
-    "plot_loss_vs_gap", "plot_ellipse_fits",
+    "plot_loss_vs_gap", "plot_ellipse_fits", "plot_energy_panels", "plot_fit_vs_beta", "plot_warm_training",
     # sampling from an energy (chapter 6)
     "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
 ]
-
-# appended by the chapter 1-5 review (issue 8)
-from .training import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
-
-__all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
-from .latent import plot_ellipse_decoder, plot_two_wells  # noqa: E402
-
-__all__ += ["plot_ellipse_decoder", "plot_two_wells"]

@@ -18,7 +18,8 @@ from .._figures import new_axes, panels
 from .._figures import to_numpy as _to_numpy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 
-__all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference']
+__all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference', 'plot_ellipse_decoder',
+           'plot_two_wells']
 
 
 def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
@@ -180,8 +181,6 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
     return fig
 
 
-# --- appended by the chapter 1-5 review (issue 8) -------------------------------------------------
-
 def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None):
     """The two roles of the ellipse decoder: z goes round one ellipse, x picks the ellipse.
 
@@ -290,5 +289,3 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
     ax1.legend(fontsize=7, loc="upper left")
     return fig
 
-
-__all__ += ['plot_ellipse_decoder', 'plot_two_wells']
