@@ -102,6 +102,17 @@ def check_limits(lim, name: str) -> tuple[float, float]:
     return lo, hi
 
 
+def check_in_range(value, value_range, name: str, range_name: str) -> tuple[float, float, float]:
+    """Check a positive range (low, high) with low < high and a positive value inside it; return (value, low, high)."""
+    lo, hi = (check_positive(v, range_name) for v in value_range)
+    if not lo < hi:
+        raise ValueError(f"{range_name} must be (low, high) with low < high, got {value_range!r}")
+    value = check_positive(value, name)
+    if not lo <= value <= hi:
+        raise ValueError(f"{name}={value} must lie inside {range_name}={value_range!r}")
+    return value, lo, hi
+
+
 def check_float_dtype(dtype, name: str = "dtype") -> torch.dtype:
     """Check a floating ``torch.dtype`` (None: torch's default dtype) and return it."""
     dtype = torch.get_default_dtype() if dtype is None else dtype
