@@ -91,7 +91,7 @@ def margin_training_loss(energy: Callable[[torch.Tensor], torch.Tensor], loss: s
         margin: m >= 0 of the hinge loss.
 
     Returns:
-        A callable y (B, D) -> scalar loss, to hand to :func:`ebmlib.train` with ``data=data``.
+        A callable y (B, D) -> scalar loss, to hand to :func:`ebmlib.training.train` with ``data=data``.
 
     See chapter 5.
     """
