@@ -36,9 +36,9 @@ from .latent import (INFERENCE_METHODS, free_energy_on_grid, infer_latent, laten
 # chapter 3: free energy
 from .free_energy import free_energy, gibbs_on_grid
 
-# chapter 4: self-supervised learning (the horn's conditional latent-variable EBM; masked tokens)
+# chapter 4: self-supervised learning (the horn's conditional latent-variable EBM; masked tokens; collapse)
 from .models import HornDecoder
-from .latent import conditional_free_energy, conditional_latent_energy_table
+from .latent import conditional_free_energy, conditional_latent_energy_table, disc_latent_grid
 from .inference import masked_token_posterior
 
 # chapter 5: training (the shared loop, a small neural energy)
@@ -76,6 +76,7 @@ __all__ = [
     "free_energy", "gibbs_on_grid",
     # chapter 4: self-supervised learning
     "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy", "masked_token_posterior",
+    "disc_latent_grid",
     # chapter 5: training
     "train", "MLPEnergy",
     # chapter 6: sampling
@@ -88,8 +89,3 @@ __all__ = [
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "models", "plotting", "samplers", "widgets",
 ]
-
-# appended by the chapter 1-5 review (issue 8): chapter 4's latent-capacity sweep
-from .latent import disc_latent_grid  # noqa: E402
-
-__all__ += ["disc_latent_grid"]

@@ -110,24 +110,23 @@ def check_limits(lim, name: str) -> tuple[float, float]:
     return lo, hi
 
 
+def check_in_range(value, value_range, name: str, range_name: str) -> tuple[float, float, float]:
+    """Check a positive range (low, high) with low < high and a positive value inside it; return (value, low, high)."""
+    lo, hi = (check_positive(v, range_name) for v in value_range)
+    if not lo < hi:
+        raise ValueError(f"{range_name} must be (low, high) with low < high, got {value_range!r}")
+    value = check_positive(value, name)
+    if not lo <= value <= hi:
+        raise ValueError(f"{name}={value} must lie inside {range_name}={value_range!r}")
+    return value, lo, hi
+
+
 def check_float_dtype(dtype, name: str = "dtype") -> torch.dtype:
     """Check a floating ``torch.dtype`` (None: torch's default dtype) and return it."""
     dtype = torch.get_default_dtype() if dtype is None else dtype
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise ValueError(f"{name} must be a floating-point torch.dtype, got {dtype!r}")
     return dtype
-
-
-def renamed(new, old, new_name: str, old_name: str, default=None):
-    """Resolve an argument that was renamed: the value given under the new or the old name.
-
-    The old spelling is kept only where a chapter notebook still uses it; giving both is an error.
-    """
-    if old is not None:
-        if new is not None:
-            raise TypeError(f"give {new_name} or its old name {old_name}, not both")
-        return old
-    return default if new is None else new
 
 
 def check_energy_output(e, batch: int, name: str = "energy", *, where: str = "") -> torch.Tensor:

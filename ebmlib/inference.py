@@ -10,7 +10,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ._checks import (check_callable, check_markov_chain, check_nonneg_int, check_positive, check_tensor,
-                      energy_and_grad, renamed)
+                      energy_and_grad)
 from .errors import DivergenceError
 
 __all__ = [
@@ -36,8 +36,7 @@ def gradient_inference(
     y0: torch.Tensor,
     *,
     steps: int = 100,
-    step_size: float | None = None,
-    lr: float | None = None,  # old name of step_size, kept while chapter 1's notebook uses it
+    step_size: float = 0.1,
     return_trajectory: bool = False,
     progress: bool = False,
 ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
@@ -53,7 +52,7 @@ def gradient_inference(
         energy: callable mapping y (B, ...) to energies (B,).
         y0: starting points, shape (B, ...) (usually (B, D)).
         steps: number of gradient steps (>= 0).
-        step_size: eps > 0 (default 0.1). ``lr`` is its old name, still accepted.
+        step_size: eps > 0 (default 0.1).
         return_trajectory: also return every iterate.
         progress: show a tqdm progress bar.
 
@@ -72,7 +71,7 @@ def gradient_inference(
     check_callable(energy, "energy", "y of shape (B, ...) -> energies of shape (B,)")
     check_tensor(y0, "y0", min_ndim=2)
     steps = check_nonneg_int(steps, "steps")
-    eps = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.1), "step_size" if lr is None else "lr")
+    eps = check_positive(step_size, "step_size")
     y = y0.detach().clone()
     path = [y] if return_trajectory else None
     _, grad = energy_and_grad(energy, y, check=True)  # validated once, at the start
@@ -112,8 +111,7 @@ class MultiStartResult(NamedTuple):
     end_energies: torch.Tensor  # (S, B)
 
 
-def multi_start_inference(energy: Energy, starts: torch.Tensor, *, steps: int = 100, step_size: float | None = None,
-                          lr: float | None = None,  # old name of step_size, kept while chapter 1's notebook uses it
+def multi_start_inference(energy: Energy, starts: torch.Tensor, *, steps: int = 100, step_size: float = 0.1,
                           progress: bool = False) -> MultiStartResult:
     """Run gradient inference from S starts per batch element and keep the lowest end.
 
@@ -125,8 +123,7 @@ def multi_start_inference(energy: Energy, starts: torch.Tensor, *, steps: int = 
     Args:
         energy: callable mapping y (B, D) to energies (B,).
         starts: starting points, shape (S, B, D).
-        steps, step_size, progress: as in :func:`gradient_inference` (``lr``: the old name of
-            ``step_size``).
+        steps, step_size, progress: as in :func:`gradient_inference`.
 
     Returns:
         A :class:`MultiStartResult` (best (B, D), best_energy (B,), best_index (B,),
@@ -137,7 +134,7 @@ def multi_start_inference(energy: Energy, starts: torch.Tensor, *, steps: int = 
     check_tensor(starts, "starts", ndim=3)
     ends, energies = [], []
     for s in tqdm(range(starts.shape[0]), disable=not progress, desc="starts"):
-        y = gradient_inference(energy, starts[s], steps=steps, step_size=step_size, lr=lr)
+        y = gradient_inference(energy, starts[s], steps=steps, step_size=step_size)
         with torch.no_grad():
             e = energy(y)  # (B,)
         ends.append(y)

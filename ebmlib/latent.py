@@ -14,13 +14,13 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import (check_callable, check_int, check_nonneg_int, check_positive, check_real, check_tensor,
-                      energy_and_grad, renamed)
+from ._checks import (check_callable, check_int, check_nonneg_int, check_nonneg_real, check_positive, check_real,
+                      check_tensor, energy_and_grad)
 from .errors import DivergenceError
 from .free_energy import free_energy
 from .models.decoders import EllipseDecoder, HornDecoder  # kept importable from here (ebmlib.latent.*)
 
-__all__ = ["latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
+__all__ = ["latent_grid", "disc_latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
            "conditional_latent_energy_table", "conditional_free_energy",
            "latent_free_energy", "free_energy_on_grid", "local_minima", "INFERENCE_METHODS"]
 
@@ -46,6 +46,32 @@ def latent_grid(n: int = 48, *, dtype: torch.dtype | None = None,
     """
     n = check_int(n, "n")
     return torch.arange(n, dtype=dtype or torch.get_default_dtype(), device=device) * (2 * math.pi / n)
+
+
+def disc_latent_grid(radius: float, spacing: float, *, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """The points of the square grid spacing * Z^2 that lie in the disc ||z|| <= radius.
+
+    The latent whose capacity chapter 4 sweeps: with E(y, z) = ||y - f(x) - z||^2 and ||z|| <= r,
+    F_inf = (max(0, ||y - f(x)|| - r))^2, so the radius sets how much of the plane can have low energy.
+    Every point of the disc is within spacing / sqrt(2) of a grid point, so the grid's free energy
+    exceeds the exact one by at most about spacing^2 / 2 inside the disc. radius = 0 gives z = 0 only.
+
+    Args:
+        radius: r >= 0, the bound on ||z||.
+        spacing: h > 0, the grid step.
+        dtype: floating dtype (default: torch's default dtype).
+
+    Returns:
+        (N, 2) tensor of latents, the origin included; N grows like pi r^2 / h^2.
+
+    See chapter 4.
+    """
+    radius = check_nonneg_real(radius, "radius")
+    spacing = check_positive(spacing, "spacing")
+    k = int(math.floor(radius / spacing))
+    axis = torch.arange(-k, k + 1, dtype=dtype or torch.get_default_dtype()) * spacing  # (2k + 1,)
+    grid = torch.cartesian_prod(axis, axis).reshape(-1, 2)  # ((2k + 1)^2, 2)
+    return grid[(grid**2).sum(dim=1) <= radius**2 * (1 + 1e-12)]  # (N, 2), inside the disc
 
 
 def _check_y(y) -> torch.Tensor:
@@ -132,7 +158,6 @@ def _check_method(method) -> str:
 
 def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_grid: torch.Tensor | None = None,
                  z0: float | torch.Tensor | None = None, steps: int = 100, step_size: float | None = None,
-                 lr: float | None = None,  # old name of step_size, kept while chapter 2's notebook uses it
                  return_trajectory: bool = False, progress: bool = False):
     """Find the best latent of each sample, z_check = argmin_z E(y, z), and F_inf = E(y, z_check).
 
@@ -151,8 +176,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         z_grid: latents for ``"grid"``, (N_z,) (default ``latent_grid(48)``).
         z0: start of ``"gd"``/``"lbfgs"``: a number or a tensor (B,) (default 0).
         steps: iterations of ``"gd"``/``"lbfgs"``, >= 0.
-        step_size: eps > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``, its initial step);
-            ``lr`` is its old name, still accepted.
+        step_size: eps > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``, its initial step).
         return_trajectory: also return the iterates, (steps + 1, B) (``"gd"``/``"lbfgs"`` only).
         progress: show a tqdm progress bar over the steps.
 
@@ -176,8 +200,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         table = latent_energy_table(y, decoder, z_grid)  # (B, N_z)
         f_inf, idx = table.min(dim=-1)
         return z_grid[idx].detach(), f_inf
-    lr = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.1 if method == "gd" else 1.0),
-                        "step_size" if lr is None else "lr")
+    eps = check_positive((0.1 if method == "gd" else 1.0) if step_size is None else step_size, "step_size")
     b = y.shape[0]
     if z0 is None:
         z = torch.zeros(b, dtype=y.dtype, device=y.device)
@@ -198,11 +221,11 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     if method == "gd":
         for _ in tqdm(range(steps), disable=not progress, desc="gradient descent on z"):
             _, g = energy_and_grad(energy, z)
-            z = z - lr * g
+            z = z - eps * g
             traj.append(z.clone())
     else:
         z_param = z.clone().requires_grad_(True)
-        opt = torch.optim.LBFGS([z_param], lr=lr, max_iter=1, max_eval=25, line_search_fn="strong_wolfe",
+        opt = torch.optim.LBFGS([z_param], lr=eps, max_iter=1, max_eval=25, line_search_fn="strong_wolfe",
                                 tolerance_grad=1e-12, tolerance_change=1e-15)
 
         def closure() -> torch.Tensor:
@@ -216,7 +239,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         z = z_param.detach()
     z_check = z.detach()
     if not bool(torch.isfinite(z_check).all()):  # one check, at the end
-        raise DivergenceError(f"{method} diverged (z reached NaN/inf); try a smaller step_size than {lr}",
+        raise DivergenceError(f"{method} diverged (z reached NaN/inf); try a smaller step_size than {eps}",
                               step=steps)
     f_inf = latent_energy(y, z_check, decoder)
     if return_trajectory:
@@ -341,35 +364,3 @@ def conditional_free_energy(x: torch.Tensor, y: torch.Tensor, decoder: Condition
     See chapter 4.
     """
     return free_energy(conditional_latent_energy_table(x, y, decoder, z_grid), beta, dim=-1)
-
-
-# --- appended by the chapter 1-5 review (issue 8): latent capacity, the knob of chapter 4's collapse --
-# With E(y, z) = ||y - f(x) - z||^2 and z confined to the disc ||z|| <= r, the zero-temperature free
-# energy is (max(0, ||y - f(x)|| - r))^2: the radius r sets how much of the plane can have low energy.
-
-def disc_latent_grid(radius: float, spacing: float, *, dtype: torch.dtype | None = None) -> torch.Tensor:
-    """The points of the square grid spacing * Z^2 that lie in the disc ||z|| <= radius.
-
-    Every point of the disc is within spacing / sqrt(2) of a grid point, so the grid's free energy
-    exceeds the exact one by at most about spacing^2 / 2 inside the disc. radius = 0 gives z = 0 only.
-
-    Args:
-        radius: r >= 0, the bound on ||z||.
-        spacing: h > 0, the grid step.
-        dtype: floating dtype (default: torch's default dtype).
-
-    Returns:
-        (N, 2) tensor of latents, the origin included; N grows like pi r^2 / h^2.
-
-    See chapter 4.
-    """
-    if isinstance(radius, bool) or not isinstance(radius, (int, float)) or not math.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
-    spacing = check_positive(spacing, "spacing")
-    k = int(math.floor(radius / spacing))
-    axis = torch.arange(-k, k + 1, dtype=dtype or torch.get_default_dtype()) * spacing  # (2k + 1,)
-    grid = torch.cartesian_prod(axis, axis).reshape(-1, 2)  # ((2k + 1)^2, 2)
-    return grid[(grid**2).sum(dim=1) <= radius**2 * (1 + 1e-12)]  # (N, 2), inside the disc
-
-
-__all__ += ['disc_latent_grid']

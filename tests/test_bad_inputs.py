@@ -168,9 +168,7 @@ ENERGIES = [
            extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")),))
       for f in ("tilted_double_well", "tilted_double_well_grad")],
     Spec("energies.tilted_double_well_critical_points", energies.tilted_double_well_critical_points, {},
-         numbers={"a": {**REAL, "too large": 2.0}, "c": {**REAL, "zero": 0.0},
-                  "b": {"zero": 0.0, "nan": math.nan}},  # b: the old name of c
-         extra=(("b and c: both", {"b": 1.0, "c": 1.0}, expects("b") + "|or its old name b"),)),
+         numbers={"a": {**REAL, "too large": 2.0}, "c": {**REAL, "zero": 0.0}}),
     *[Spec(f"energies.{f}", getattr(energies, f), {"y": _y(), "A": A2}, tensors=("y", "A"),
            skip={"A": {"wrong ndim value": torch.ones(2, dtype=F64)}},
            extra=(("A: shape mismatch", {"A": torch.eye(3, dtype=F64)}, expects("A")),
@@ -207,17 +205,16 @@ MODELS = [
 
 INFERENCE = [
     Spec("inference.gradient_inference", inference.gradient_inference, {"energy": QUAD, "y0": _y(), "steps": 2},
-         tensors=("y0",), numbers={"steps": STEPS, "step_size": POSITIVE, "lr": POSITIVE},
+         tensors=("y0",), numbers={"steps": STEPS, "step_size": POSITIVE},
          skip={"y0": {"wrong ndim value": torch.zeros(3, dtype=F64)}},
          extra=(("energy: not callable", {"energy": 3.0}, expects("energy")),
                 ("energy: returns a scalar", {"energy": WRONG_SHAPE}, expects("energy")),
                 ("energy: returns NaN", {"energy": NAN_ENERGY}, r"energy returned NaN"),
                 ("energy: not differentiable", {"energy": lambda y: torch.ones(y.shape[0], dtype=F64)},
-                 r"energy\(y\) does not depend"),
-                ("step_size and lr: both", {"step_size": 0.1, "lr": 0.1}, r"step_size or its old name lr"))),
+                 r"energy\(y\) does not depend"))),
     Spec("inference.multi_start_inference", inference.multi_start_inference,
          {"energy": QUAD, "starts": _y()[None].expand(2, 3, 2), "steps": 2}, tensors=("starts",),
-         numbers={"steps": STEPS, "step_size": POSITIVE, "lr": POSITIVE},
+         numbers={"steps": STEPS, "step_size": POSITIVE},
          extra=(("energy: not callable", {"energy": None}, expects("energy")),)),
     *[Spec(f"inference.{f}", getattr(inference, f),
            {"unary": U, "pairwise": P} if f == "min_sum_chain" else
@@ -254,7 +251,7 @@ LATENT = [
     *[Spec("latent.infer_latent", latent.infer_latent, {"y": _y(), "decoder": DEC, "method": m},
            tensors=("y",) if m == "grid" else (),
            numbers={} if m == "grid" else {
-               "steps": STEPS, "step_size": POSITIVE, "lr": POSITIVE,
+               "steps": STEPS, "step_size": POSITIVE,
                "z0": {**REAL, "wrong shape": torch.zeros(2, dtype=F64), "int tensor": torch.zeros(3, dtype=torch.long),
                       "nan tensor": torch.full((3,), math.nan, dtype=F64)}},
            extra=(("method: unknown", {"method": "adam"}, expects("method")),
@@ -321,16 +318,18 @@ DATASETS = [
          numbers={"n": {"zero": 0, "float": 1.5}, "length": {"zero": 0, "float": 1.5}}),
 ]
 
+REDUCTION = {"unknown": "sum", "None": None}
 LOSSES = [
-    Spec("losses.energy_loss", losses.energy_loss, {"f_pos": FP}, tensors=("f_pos",)),
+    Spec("losses.energy_loss", losses.energy_loss, {"f_pos": FP}, tensors=("f_pos",), numbers={"reduction": REDUCTION}),
     *[Spec(f"losses.{f}", getattr(losses, f), {"f_pos": FP, "f_neg": FN, **({"margin": 1.0} if f == "hinge_loss" else {})},
            tensors=("f_pos", "f_neg"), skip={"f_pos": NO_EMPTY, "f_neg": {"skip": ("empty batch",)}},
-           numbers={"margin": {**NONNEG, "tensor": torch.tensor(1.0)}} if f == "hinge_loss" else {},
+           numbers={"reduction": REDUCTION, **({"margin": {**NONNEG, "tensor": torch.tensor(1.0)}} if f == "hinge_loss" else {})},
            extra=(("f_pos, f_neg: empty batch", {"f_pos": FP[:0], "f_neg": FN[:0]}, expects("f_pos")),
                   ("f_neg: batch mismatch", {"f_neg": FN[:2]}, expects("f_neg"))))
       for f in ("hinge_loss", "log_loss")],
     Spec("losses.nll_loss", losses.nll_loss, {"f_pos": FP, "f_grid": FN}, tensors=("f_pos", "f_grid"),
-         skip={"f_pos": NO_EMPTY}, numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE},
+         skip={"f_pos": NO_EMPTY}, numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE,
+                                          "reduction": REDUCTION},
          extra=(("f_grid: batch mismatch", {"f_grid": FN[:2]}, expects("f_grid")),)),
     Spec("losses.grid_log_likelihood", losses.grid_log_likelihood,
          {"energy": QUAD, "y_data": _y(), "grid": GRID, "cell_area": CELL}, tensors=("y_data", "grid"),
@@ -348,6 +347,14 @@ LOSSES = [
          numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE},
          extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),
                 ("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"))),
+    Spec("losses.margin_training_loss", losses.margin_training_loss,
+         {"energy": lambda y: y.sum(1), "loss": "hinge", "grid": GRID, "data": _y(), "min_distance": 0.1},
+         tensors=("grid", "data"), numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE, "margin": NONNEG,
+                                            "loss": {"unknown": "nll"}},
+         extra=(("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"),)),
+    Spec("losses.grid_margin", losses.grid_margin,
+         {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
+         numbers={"min_distance": POSITIVE}, extra=(("min_distance: no wrong point", {"min_distance": 100.0}, r"no grid point"),)),
 ]
 
 _fresh = lambda m, g: torch.zeros(m, 2, dtype=F64)  # noqa: E731
@@ -508,6 +515,10 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
     Spec("plotting.plot_energy_panels", plotting.plot_energy_panels, {"energies": {"a": lambda y: y.sum(1)}, "lim": 1.0, "n": 5},
          numbers={"energies": {"empty": {}}, "shift": {"other labels": {"b": 0.0}}, "data": {"wrong shape": torch.zeros(3)}},
          extra=(("vmin >= vmax", {"vmin": 1.0, "vmax": 1.0}, r"vmin < vmax"),)),
+    Spec("plotting.plot_warm_training", plotting.plot_warm_training,
+         {"data": _y(), "decoders": {"fit": DEC}, "betas": [1.0], "coord": G5},
+         numbers={"decoders": {"empty": {}}, "coord": {"2-D": torch.zeros(2, 2)}},
+         extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),)),
     Spec("plotting.plot_fit_vs_beta", plotting.plot_fit_vs_beta, {"betas": [1.0, 2.0], "fits": torch.ones(2, 2)},
          numbers={"fits": {"wrong shape": torch.zeros(3, 2)}, "betas": {"zero": [0.0, 1.0]}}),
     Spec("plotting.plot_ellipse_decoder", plotting.plot_ellipse_decoder, {"z_grid": torch.zeros(4, dtype=F64), "xs": [0.0]},
@@ -519,9 +530,8 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
 
 WIDGETS = [
     *[Spec(f"widgets.{f}", getattr(widgets, f), {"energy": DW, "xlim": LIM, "ylim": LIM, "n": 5, "steps": 2},
-           numbers={"step_size": {**POSITIVE, "outside range": 0.9}, "lr": {**POSITIVE, "outside range": 0.9},
-                    "steps": STEPS, "step_size_range": {"reversed": (0.5, 0.001), "zero": (0.0, 0.5)},
-                    "lr_range": {"reversed": (0.5, 0.001), "zero": (0.0, 0.5)}, "xlim": LIMITS})
+           numbers={"step_size": {**POSITIVE, "outside range": 0.9},
+                    "steps": STEPS, "step_size_range": {"reversed": (0.5, 0.001), "zero": (0.0, 0.5)}, "xlim": LIMITS})
       for f in ("GradientInferenceWidget", "gradient_inference_widget")],
     *[Spec(f"widgets.{f}", getattr(widgets, f), {"decoder": DEC},
            numbers={"y1_range": LIMITS},
@@ -862,6 +872,7 @@ def test_every_row_is_valid_with_its_good_arguments(spec):
 NO_DATA = {
     "inference.MultiStartResult",  # a NamedTuple of results; it is built only by multi_start_inference
     "models.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
+    "losses.GridMargin",  # a NamedTuple of results; it is built only by grid_margin
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
     "losses.ShortRunStep",  # a NamedTuple of results, built only by short_run_ml_loss
@@ -989,7 +1000,6 @@ def test_divergence_is_a_divergence_error_not_nan():
     A = torch.diag(torch.tensor([1.0, 100.0], dtype=F64))  # stable only for step sizes < 2 / 100
     stiff = lambda y: energies.quadratic(y, A)  # noqa: E731
     for run in (lambda: inference.gradient_inference(stiff, _y(), steps=1000, step_size=1.0),
-                lambda: inference.gradient_inference(stiff, _y(), steps=1000, lr=1.0),  # the old name
                 lambda: samplers.langevin(stiff, _y(), steps=1000, step_size=1.0, generator=0),
                 lambda: latent.infer_latent(_y(), lambda z: torch.stack([z**2, z], -1), method="gd", z0=3.0,
                                             steps=100, step_size=1.0)):  # a quartic in z

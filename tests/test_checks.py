@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from ebmlib._checks import (check_energy_output, check_int, check_limits, check_nonneg_int, check_nonneg_real,
-                            check_positive, check_probability, check_real, check_tensor, energy_and_grad, renamed)
+from ebmlib._checks import (check_energy_output, check_in_range, check_int, check_limits, check_nonneg_int,
+                            check_nonneg_real, check_positive, check_probability, check_real, check_tensor,
+                            energy_and_grad)
 
 
 class TestChecks:
@@ -82,11 +83,13 @@ class TestChecks:
             with pytest.raises(ValueError, match="lim must"):
                 check_limits(bad, "lim")
 
-    def test_renamed_takes_the_new_or_the_old_name_never_both(self):
-        assert renamed(None, None, "step_size", "lr", default=0.1) == 0.1
-        assert renamed(0.2, None, "step_size", "lr") == 0.2 and renamed(None, 0.3, "step_size", "lr") == 0.3
-        with pytest.raises(TypeError, match="step_size or its old name lr"):
-            renamed(0.2, 0.3, "step_size", "lr")
+    def test_check_in_range(self):
+        assert check_in_range(0.1, (0.01, 0.5), "step_size", "step_range") == (0.1, 0.01, 0.5)
+        for value, value_range, match in ((0.9, (0.01, 0.5), "must lie inside step_range"),
+                                          (0.1, (0.5, 0.01), "low < high"), (0.1, (0.0, 0.5), "step_range"),
+                                          (-0.1, (0.01, 0.5), "step_size")):
+            with pytest.raises(ValueError, match=match):
+                check_in_range(value, value_range, "step_size", "step_range")
 
     def test_energy_and_grad_touches_no_parameter(self):
         net = torch.nn.Linear(2, 1)

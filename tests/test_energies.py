@@ -104,8 +104,8 @@ def test_double_well_critical_points_match_numpy_roots(a, c):
 def test_double_well_critical_points_bad_tilt():
     with pytest.raises(ValueError, match="8/"):
         tilted_double_well_critical_points(a=8 / (3 * math.sqrt(3)) + 1e-3)
-    with pytest.raises(ValueError, match="b must be > 0"):
-        tilted_double_well_critical_points(b=0.0)
+    with pytest.raises(ValueError, match="c must be > 0"):
+        tilted_double_well_critical_points(c=0.0)
 
 
 def test_double_well_bad_inputs():

@@ -28,35 +28,35 @@ def grad_forgot_chain(x, y):
     return 2 * (y**2 - x.reshape(-1, 1))
 
 
-def step_right(energy, y, lr):
+def step_right(energy, y, step_size):
     y = y.detach().clone().requires_grad_(True)
     (g,) = torch.autograd.grad(energy(y).sum(), y)
-    return (y - lr * g).detach()
+    return (y - step_size * g).detach()
 
 
-def step_wrong_sign(energy, y, lr):
+def step_wrong_sign(energy, y, step_size):
     y = y.detach().clone().requires_grad_(True)
     (g,) = torch.autograd.grad(energy(y).sum(), y)
-    return (y + lr * g).detach()
+    return (y + step_size * g).detach()
 
 
-def step_in_place(energy, y, lr):
-    out = step_right(energy, y, lr)
+def step_in_place(energy, y, step_size):
+    out = step_right(energy, y, step_size)
     y.copy_(out)
     return y
 
 
-def inference_right(energy, y0, steps, lr):
+def inference_right(energy, y0, steps, step_size):
     y = y0.clone()
     for _ in range(steps):
-        y = step_right(energy, y, lr)
+        y = step_right(energy, y, step_size)
     return y
 
 
-def inference_off_by_one(energy, y0, steps, lr):
+def inference_off_by_one(energy, y0, steps, step_size):
     y = y0.clone()
     for _ in range(steps + 1):
-        y = step_right(energy, y, lr)
+        y = step_right(energy, y, step_size)
     return y
 
 
@@ -95,7 +95,7 @@ def test_verdicts(check, right, wrong):
 
 def test_wrong_shapes_are_incorrect():
     assert check_parabola_grad(lambda x, y: grad_right(x, y)[:, 0]).startswith("incorrect")
-    assert check_gradient_step(lambda e, y, lr: step_right(e, y, lr).T).startswith("incorrect")
+    assert check_gradient_step(lambda e, y, step_size: step_right(e, y, step_size).T).startswith("incorrect")
     assert check_min_sum_chain(lambda u, p: min_sum_chain(u, p)[0]).startswith("incorrect")
     assert check_min_sum_chain(lambda u, p: (min_sum_chain(u, p)[0].float(), min_sum_chain(u, p)[1])).startswith(
         "incorrect")

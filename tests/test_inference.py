@@ -53,7 +53,7 @@ def test_parabola_finds_both_branches():
 
 
 def test_double_well_ends_at_closed_form_minima():
-    pts = tilted_double_well_critical_points(a=0.5, b=1.0)
+    pts = tilted_double_well_critical_points(a=0.5, c=1.0)
     y0 = torch.tensor([[-1.5, 1.0], [1.5, -1.0], [0.5, 0.5]], dtype=torch.float64)
     y = gradient_inference(tilted_double_well, y0, steps=1000, step_size=0.05)
     torch.testing.assert_close(y[0], pts["global_min"], atol=1e-7, rtol=0)
@@ -62,7 +62,7 @@ def test_double_well_ends_at_closed_form_minima():
 
 
 def test_multi_start_keeps_the_lowest_end():
-    pts = tilted_double_well_critical_points(a=0.5, b=1.0)
+    pts = tilted_double_well_critical_points(a=0.5, c=1.0)
     starts = torch.tensor([[[1.5, 0.3], [1.2, -0.5]], [[-1.5, 0.3], [0.8, 0.1]]], dtype=torch.float64)  # (2, 2, 2)
     res = multi_start_inference(tilted_double_well, starts, steps=800, step_size=0.05)
     assert res.ends.shape == (2, 2, 2) and res.end_energies.shape == (2, 2)
@@ -114,7 +114,7 @@ def test_progress_bar_does_not_change_result():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(step_size=0.0), "step_size"), (dict(step_size=-0.1), "step_size"), (dict(lr=float("nan")), "lr"),
+    (dict(step_size=0.0), "step_size"), (dict(step_size=-0.1), "step_size"), (dict(step_size=float("nan")), "step_size"),
     (dict(steps=-1), "steps"), (dict(steps=2.5), "steps"),
 ])
 def test_bad_settings(kwargs, match):

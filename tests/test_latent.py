@@ -174,7 +174,7 @@ def test_z0_tensor_and_zero_steps(dec64, y24):
 @pytest.mark.parametrize("kwargs,match", [
     (dict(method="adam"), "'grid', 'gd', 'lbfgs'"),
     (dict(method="gd", step_size=0.0), "step_size"),
-    (dict(method="gd", lr=-1.0), "lr"),
+    (dict(method="gd", step_size=-1.0), "step_size"),
     (dict(method="gd", steps=-1), "steps"),
     (dict(method="gd", z0=math.nan), "z0"),
     (dict(method="gd", z0=torch.zeros(3, dtype=torch.float64)), "z0"),

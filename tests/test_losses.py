@@ -111,6 +111,40 @@ def test_losses_match_numpy_references(f_pos, f_neg, margin):
     assert log_loss(t(f_pos), t(f_neg[:, 0])).item() >= hinge_loss(t(f_pos), t(f_neg[:, 0]), 0.0).item()
 
 
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (3,), elements=st.floats(-30, 30)),
+       arrays(np.float64, (3, 4), elements=st.floats(-30, 30)),
+       st.floats(0, 5))
+def test_reduction_none_gives_the_per_sample_values(f_pos, f_neg, margin):
+    # per-sample references in NumPy, one row at a time; their mean is the default reduction
+    want = {
+        "energy": f_pos,
+        "hinge": np.array([np.mean(np.maximum(0, margin - (f_neg[i] - f_pos[i]))) for i in range(3)]),
+        "log": np.array([logsumexp(np.concatenate([[0.0], f_pos[i] - f_neg[i]])) for i in range(3)]),
+        "nll": np.array([f_pos[i] + logsumexp(-f_neg[i]) + math.log(0.5) for i in range(3)]),
+    }
+    calls = {
+        "energy": lambda **kw: energy_loss(t(f_pos), **kw),
+        "hinge": lambda **kw: hinge_loss(t(f_pos), t(f_neg), margin, **kw),
+        "log": lambda **kw: log_loss(t(f_pos), t(f_neg), **kw),
+        "nll": lambda **kw: nll_loss(t(f_pos), t(f_neg), cell_area=0.5, **kw),  # one grid of 4 per sample
+    }
+    for name, call in calls.items():
+        per_sample = call(reduction="none")
+        assert per_sample.shape == (3,), name
+        np.testing.assert_allclose(per_sample.numpy(), want[name], rtol=1e-10, atol=1e-12, err_msg=name)
+        assert call().item() == pytest.approx(per_sample.mean().item(), rel=1e-12, abs=1e-12)
+        assert call(reduction="mean").item() == call().item()
+
+
+def test_reduction_none_keeps_the_gradient_per_sample():
+    f_pos, f_neg = t([0.0, 2.0], grad=True), t([[0.5], [2.5]])  # both samples inside the margin
+    hinge_loss(f_pos, f_neg, 1.0, reduction="none")[1].backward()
+    assert f_pos.grad.tolist() == [0.0, 1.0]  # sample 1 alone: d/dF_pos = +1, nothing flows to sample 0
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'none'"):
+        log_loss(f_pos, f_neg, reduction="sum")
+
+
 # ---------------------------------------------------------------- NLL on a grid
 
 def test_nll_loss_flat_grid_by_hand():

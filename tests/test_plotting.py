@@ -39,6 +39,7 @@ from ebmlib.plotting import (  # noqa: E402
     plot_radii_curves,
     plot_step_size_grid,
     plot_token_probabilities,
+    plot_warm_training,
 )
 
 
@@ -193,10 +194,6 @@ def test_draw_latent_inference_returns_the_grid_minimum(setup):
     zc = z[T.argmin()].item()
     assert axes[1].lines[1].get_xdata()[0] == pytest.approx(zc)  # the dashed line at z_check
     assert f"{zc:.3f}" in axes[1].get_title() and f"{T.min().item():.4g}" in axes[1].get_title()
-    # the old spelling draw_latent_inference(axes, y, decoder) (chapter 2's notebook) draws the same
-    fig2, axes2 = plt.subplots(1, 2)
-    assert draw_latent_inference(axes2, (1.0, 0.5), dec, data=y) is fig2
-    np.testing.assert_allclose(axes2[1].lines[0].get_ydata(), T.detach().numpy())
     # no axes: a new two-panel figure
     assert len(draw_latent_inference((1.0, 0.5), dec).axes) == 2
 
@@ -333,3 +330,25 @@ def test_ellipse_fits_bad_inputs():
     with pytest.raises(ValueError, match="two half-axes"):
         plot_ellipse_fits(torch.zeros(5, 2), {"a": (1.0, 1.0, 2.0)})
     plt.close("all")
+
+
+def test_warm_training_draws_the_free_energy_sections():
+    betas, coord, z = [0.5, 2.0, math.inf], torch.linspace(-2.0, 2.0, 9, dtype=torch.float64), latent_grid(12)
+    decoders = {"a": EllipseDecoder((1.8, 1.4), dtype=torch.float64), "b": EllipseDecoder((2.0, -1.5), dtype=torch.float64)}
+    data = datasets.ellipse(20, generator=0, dtype=torch.float64)
+    fig = plot_warm_training(data, decoders, betas, coord=coord, z_grid=z, start=(1.0, 0.5), marks=(-1.5, 1.5),
+                             ylim=(-0.2, 4.0))
+    assert len(fig.axes) == 3
+    zn = z.double().numpy()
+    for ax, (w1, w2) in zip(fig.axes[1:], ((1.8, 1.4), (2.0, -1.5))):
+        # NumPy by hand: F_beta((0, y2)) = -(1/beta) log mean_k exp(-beta ((w1 cos z_k)^2 + (y2 - w2 sin z_k)^2))
+        e = (w1 * np.cos(zn)[None]) ** 2 + (coord.numpy()[:, None] - w2 * np.sin(zn)[None]) ** 2  # (9, 12)
+        curves = [line for line in ax.lines if len(line.get_xdata()) == 9]
+        for line, b in zip(curves, betas):
+            want = e.min(1) if math.isinf(b) else -np.log(np.exp(-b * e).mean(1)) / b
+            np.testing.assert_allclose(line.get_ydata(), want, rtol=1e-9)
+        assert len(curves) == 3 and ax.get_ylim() == (-0.2, 4.0)
+    # the ellipses: start, then one per decoder, w1 cos z and w2 sin z
+    ellipses = [line for line in fig.axes[0].lines]
+    assert len(ellipses) == 3
+    assert np.max(ellipses[1].get_xdata()) == pytest.approx(1.8) and np.ptp(ellipses[2].get_ydata()) == pytest.approx(3.0, abs=1e-3)

@@ -34,8 +34,6 @@ def test_widget_builds_with_sliders():
     assert isinstance(w.step_size, widgets.FloatLogSlider)
     assert (w.y1.value, w.y2.value) == (1.0, 0.5)
     assert w.step_size.value == pytest.approx(0.05)
-    old = make(start=(1.0, 0.5), lr=0.05, lr_range=(1e-3, 0.5))  # the old names (chapter 1's notebook)
-    assert old.step_size.value == pytest.approx(0.05) and torch.equal(old.trajectory, w.trajectory)
     assert w.n_updates == 1 and w.trajectory.shape == (16, 1, 2)
     assert "diverged" not in w.ax.get_title()
 
@@ -66,8 +64,6 @@ def test_bad_settings():
         make(step_size_range=(0.5, 0.01))
     with pytest.raises(ValueError, match="step_size"):
         make(step_size=-1.0)
-    with pytest.raises(ValueError, match="lr_range"):
-        make(lr=1.0, lr_range=(0.01, 0.5))
 
 
 # ============================================================================================

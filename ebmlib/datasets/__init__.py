@@ -4,7 +4,6 @@ five 2-D benchmark densities; and scikit-learn's 8 x 8 digits, which ship with s
 Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None).
 """
 
-from ..inference import masked_token_posterior  # inference, kept here for chapter 4's import
 from .ellipse import ellipse, ellipse_radii, horn
 from .digits import binary_digits
 from .images import digit_images

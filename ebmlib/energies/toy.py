@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from .._checks import check_real, check_tensor, renamed
+from .._checks import check_real, check_tensor
 
 __all__ = ['parabola', 'parabola_grad', 'tilted_double_well', 'tilted_double_well_grad', 'tilted_double_well_critical_points', 'quadratic', 'quadratic_grad']
 
@@ -119,9 +119,7 @@ def tilted_double_well_grad(y: torch.Tensor, *, a: float = 0.5, c: float = 1.0) 
     return torch.stack([4.0 * y1 * (y1**2 - 1.0) + a, 2.0 * c * y2], dim=1)  # (B, 2)
 
 
-def tilted_double_well_critical_points(*, a: float = 0.5, c: float | None = None,
-                                       b: float | None = None,  # old name of c, kept for chapter 1's notebook
-                                       ) -> dict[str, torch.Tensor]:
+def tilted_double_well_critical_points(*, a: float = 0.5, c: float = 1.0) -> dict[str, torch.Tensor]:
     """Closed-form critical points of :func:`tilted_double_well` (float64).
 
     On y_2 = 0, dE/dy_1 = 0 is the depressed cubic y^3 - y + a/4 = 0, whose three real roots
@@ -130,7 +128,7 @@ def tilted_double_well_critical_points(*, a: float = 0.5, c: float | None = None
 
     Args:
         a: tilt, abs(a) < 8 / (3 sqrt 3) so that there are two minima.
-        c: curvature along y_2, > 0 (default 1). ``b`` is its old name, still accepted.
+        c: curvature along y_2, > 0 (default 1).
 
     Returns:
         ``{"global_min": (2,), "local_min": (2,), "saddle": (2,)}``; for a = 0 the two minima tie
@@ -138,13 +136,12 @@ def tilted_double_well_critical_points(*, a: float = 0.5, c: float | None = None
 
     See chapter 1.
     """
-    name = "c" if b is None else "b"
-    a, c = check_real(a, "a"), check_real(renamed(c, b, "c", "b", default=1.0), name)
+    a, c = check_real(a, "a"), check_real(c, "c")
     a_max = 8.0 / (3.0 * math.sqrt(3.0))
     if abs(a) >= a_max:
         raise ValueError(f"|a| must be < 8/(3 sqrt 3) = {a_max:.4f} for two minima, got a = {a}")
     if c <= 0:
-        raise ValueError(f"{name} must be > 0 for the critical points to be minima in y_2, got {name} = {c}")
+        raise ValueError(f"c must be > 0 for the critical points to be minima in y_2, got c = {c}")
     phi = math.acos(-(3.0 * math.sqrt(3.0) / 8.0) * a)
     roots = sorted(2.0 / math.sqrt(3.0) * math.cos(phi / 3.0 - 2.0 * math.pi * k / 3.0) for k in range(3))
     left, middle, right = roots

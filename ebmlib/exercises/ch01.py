@@ -59,35 +59,35 @@ def _test_energies():
     return cases
 
 
-def _autograd_step(energy, y, lr):
+def _autograd_step(energy, y, step_size):
     y_req = y.clone().requires_grad_(True)
     (grad,) = torch.autograd.grad(energy(y_req).sum(), y_req)
-    return y - lr * grad
+    return y - step_size * grad
 
 
 @checker
 def check_gradient_step(fn: Callable[..., torch.Tensor]) -> Verdict:
-    """Check ``fn(energy, y, lr)`` = y - lr * dE/dy (one gradient step, y of shape (B, D))."""
+    """Check ``fn(energy, y, step_size)`` = y - step_size * dE/dy (one gradient step, y of shape (B, D))."""
     for energy, y in _test_energies():
-        for lr in (0.01, 0.1):
+        for step_size in (0.01, 0.1):
             y_in = y.clone()
-            out = fn(energy, y_in, lr)
+            out = fn(energy, y_in, step_size)
             if not _is_tensor_of_shape(out, y.shape):
                 got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
                 return incorrect(f"expected a tensor of the same shape as y {tuple(y.shape)}, got {got}")
             if not torch.equal(y_in, y):
                 return incorrect("your function changed y in place; return a new tensor instead")
-            if not torch.allclose(out.detach(), _autograd_step(energy, y, lr), rtol=1e-6, atol=1e-9):
-                return incorrect("the step differs from y - lr * dE/dy; check the sign and the scaling by lr")
+            if not torch.allclose(out.detach(), _autograd_step(energy, y, step_size), rtol=1e-6, atol=1e-9):
+                return incorrect("the step differs from y - step_size * dE/dy; check the sign and the scaling")
     return CORRECT
 
 
 @checker
 def check_gradient_inference(fn: Callable[..., torch.Tensor]) -> Verdict:
-    """Check ``fn(energy, y0, steps, lr)`` = y after ``steps`` gradient steps from y0 (shape (B, D)).
+    """Check ``fn(energy, y0, steps, step_size)`` = y after ``steps`` gradient steps from y0 (shape (B, D)).
 
     The reference is the closed form of gradient descent on a quadratic,
-    y_T = y* + (I - lr A)^T (y0 - y*), plus a step-by-step autograd run on a non-quadratic energy.
+    y_T = y* + (I - step_size A)^T (y0 - y*), plus a step-by-step autograd run on a non-quadratic energy.
     """
     g = _gen(4)
     M = torch.randn(2, 2, generator=g, dtype=torch.float64)
@@ -95,21 +95,21 @@ def check_gradient_inference(fn: Callable[..., torch.Tensor]) -> Verdict:
     b = torch.randn(2, generator=g, dtype=torch.float64)
     y_star = torch.linalg.solve(A, b)
     energy = lambda y: 0.5 * ((y @ A) * y).sum(1) - y @ b  # noqa: E731
-    lr = 0.5 / float(torch.linalg.eigvalsh(A).max())
+    step_size = 0.5 / float(torch.linalg.eigvalsh(A).max())
     y0 = torch.randn(5, 2, generator=g, dtype=torch.float64) * 3
     for steps in (0, 1, 7, 60):
         y_in = y0.clone()
-        out = fn(energy, y_in, steps, lr)
+        out = fn(energy, y_in, steps, step_size)
         if not _is_tensor_of_shape(out, y0.shape):
             got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
             return incorrect(f"expected a tensor of the same shape as y0 {tuple(y0.shape)}, got {got}")
         if not torch.equal(y_in, y0):
             return incorrect("your function changed y0 in place; work on a copy")
-        contraction = torch.linalg.matrix_power(torch.eye(2, dtype=torch.float64) - lr * A, steps)
+        contraction = torch.linalg.matrix_power(torch.eye(2, dtype=torch.float64) - step_size * A, steps)
         ref = y_star + (y0 - y_star) @ contraction.T  # (B, 2)
         if not torch.allclose(out.detach(), ref, rtol=1e-6, atol=1e-8):
             return incorrect(f"after {steps} steps on a quadratic bowl your result is not where gradient "
-                             "descent lands (check the number of steps, the sign and lr)")
+                             "descent lands (check the number of steps, the sign and step_size)")
     for energy, y in _test_energies()[1:]:
         ref = y.clone()
         for _ in range(5):

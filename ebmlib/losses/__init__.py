@@ -1,6 +1,6 @@
 """Loss functionals: how training turns energies into a number to minimise.
 
-Every loss returns the scalar mean over the batch (or, with ``reduction="none"`` where offered, one
+Every loss returns the scalar mean over the batch (or, with ``reduction="none"``, one
 value per sample).
 
 See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
@@ -12,11 +12,10 @@ from .contrastive import contrastive_divergence_loss, persistent_contrastive_div
 from .nce import nce_loss
 from .short_run import ShortRunStep, short_run_ml_loss
 from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
-
-from .negatives import most_offending_on_grid
+from .negatives import GridMargin, grid_margin, margin_training_loss, most_offending_on_grid
 
 __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
-           "most_offending_on_grid",
+           "most_offending_on_grid", "margin_training_loss", "grid_margin", "GridMargin",
            # chapter 7: contrastive methods
            "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
            "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss",

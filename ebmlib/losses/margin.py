@@ -4,7 +4,8 @@ The energy scores one (x, y) pair at inference time; a loss functional scores a 
 batch at training time, L = mean over samples of l(F(y_pos), F(y_neg)). Every loss here takes
 free energies that the caller has already computed: ``f_pos`` of shape (B,) for the observed
 ("positive") answers and, for the contrastive losses, ``f_neg`` of shape (B,) or (B, M) for M
-contrastive ("negative") answers per sample.
+contrastive ("negative") answers per sample. ``reduction="mean"`` (the default) returns that mean,
+``reduction="none"`` the B per-sample values l_i, whose mean is the default.
 
 See chapter 5.
 """
@@ -20,6 +21,19 @@ from .._checks import check_nonneg_real, check_positive, check_tensor
 
 __all__ = ['energy_loss', 'hinge_loss', 'log_loss', 'nll_loss']
 
+REDUCTIONS = ("mean", "none")
+
+
+def _check_reduction(reduction) -> str:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
+    return reduction
+
+
+def _reduce(per_sample: torch.Tensor, reduction: str) -> torch.Tensor:
+    """(B,) per-sample losses -> their mean (``"mean"``) or themselves (``"none"``)."""
+    return per_sample.mean() if reduction == "mean" else per_sample
+
 
 def _check_pos_neg(f_pos: torch.Tensor, f_neg: torch.Tensor) -> torch.Tensor:
     """Check f_pos (B,) and f_neg (B,) or (B, M); return f_neg as (B, M)."""
@@ -33,7 +47,7 @@ def _check_pos_neg(f_pos: torch.Tensor, f_neg: torch.Tensor) -> torch.Tensor:
     return f_neg if f_neg.dim() == 2 else f_neg[:, None]  # (B, M)
 
 
-def energy_loss(f_pos: torch.Tensor) -> torch.Tensor:
+def energy_loss(f_pos: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
     """Energy loss: push down the energy of the observed answers, and nothing else.
 
     L = (1/B) sum_i F(y_i). With no term pushing up elsewhere, a flexible model can make the
@@ -42,17 +56,18 @@ def energy_loss(f_pos: torch.Tensor) -> torch.Tensor:
 
     Args:
         f_pos: (B,) free energies of the observed answers.
+        reduction: ``"mean"`` or ``"none"``.
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or (B,) per-sample losses F(y_i) with ``reduction="none"``.
 
     See chapter 5.
     """
     check_tensor(f_pos, "f_pos", ndim=1)
-    return f_pos.mean()
+    return _reduce(f_pos.clone(), _check_reduction(reduction))
 
 
-def hinge_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, margin: float) -> torch.Tensor:
+def hinge_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, margin: float, *, reduction: str = "mean") -> torch.Tensor:
     """Hinge loss: the contrastive energy must exceed the observed energy by at least ``margin``.
 
     L = (1/B) sum_i (1/M) sum_m max(0, m - (F(y_neg_im) - F(y_i))).
@@ -63,18 +78,20 @@ def hinge_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, margin: float) -> torch
         f_pos: (B,) free energies of the observed answers.
         f_neg: (B,) or (B, M) free energies of the contrastive answers.
         margin: m >= 0, a finite number.
+        reduction: ``"mean"`` or ``"none"``.
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or (B,) per-sample losses with ``reduction="none"``.
 
     See chapter 5.
     """
     f_neg = _check_pos_neg(f_pos, f_neg)  # (B, M)
     margin = check_nonneg_real(margin, "margin")
-    return F.relu(margin - (f_neg - f_pos[:, None])).mean()
+    reduction = _check_reduction(reduction)
+    return _reduce(F.relu(margin - (f_neg - f_pos[:, None])).mean(dim=1), reduction)  # (B, M) -> (B,)
 
 
-def log_loss(f_pos: torch.Tensor, f_neg: torch.Tensor) -> torch.Tensor:
+def log_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
     """Log loss: a soft hinge with an infinite margin, the negatives competing in a softmax.
 
     L = (1/B) sum_i log(1 + sum_m exp(F(y_i) - F(y_neg_im))).
@@ -86,20 +103,22 @@ def log_loss(f_pos: torch.Tensor, f_neg: torch.Tensor) -> torch.Tensor:
     Args:
         f_pos: (B,) free energies of the observed answers.
         f_neg: (B,) or (B, M) free energies of the contrastive answers.
+        reduction: ``"mean"`` or ``"none"``.
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or (B,) per-sample losses with ``reduction="none"``.
 
     See chapter 5.
     """
     f_neg = _check_pos_neg(f_pos, f_neg)  # (B, M)
+    reduction = _check_reduction(reduction)
     gaps = f_pos[:, None] - f_neg  # (B, M)
     zero = gaps.new_zeros(gaps.shape[0], 1)  # the "1 +" term: exp(0)
-    return torch.logsumexp(torch.cat([zero, gaps], dim=1), dim=1).mean()  # (B, M+1) -> (B,) -> ()
+    return _reduce(torch.logsumexp(torch.cat([zero, gaps], dim=1), dim=1), reduction)  # (B, M+1) -> (B,)
 
 
 def nll_loss(f_pos: torch.Tensor, f_grid: torch.Tensor, *, beta: float = 1.0,
-             cell_area: float = 1.0) -> torch.Tensor:
+             cell_area: float = 1.0, reduction: str = "mean") -> torch.Tensor:
     """Negative log-likelihood of the observed answers under the Gibbs density normalised on a grid.
 
     With p(y) = exp(-beta F(y)) / Z and Z = sum_g exp(-beta F(y_g)) * cell_area (a Riemann sum of
@@ -114,9 +133,10 @@ def nll_loss(f_pos: torch.Tensor, f_grid: torch.Tensor, *, beta: float = 1.0,
             for a conditional model (one grid of y per sample, e.g. F(x_i, y_g)).
         beta: inverse temperature, > 0.
         cell_area: volume of one grid cell (dy1 * dy2 in 2-D), > 0.
+        reduction: ``"mean"`` or ``"none"``.
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or (B,) per-sample values -log p(y_i) with ``reduction="none"``.
 
     See chapter 5.
     """
@@ -124,8 +144,9 @@ def nll_loss(f_pos: torch.Tensor, f_grid: torch.Tensor, *, beta: float = 1.0,
     check_tensor(f_grid, "f_grid", ndim=(1, 2))
     beta = check_positive(beta, "beta")
     cell_area = check_positive(cell_area, "cell_area")
+    reduction = _check_reduction(reduction)
     if f_grid.dim() == 2 and f_grid.shape[0] != f_pos.shape[0]:
         raise ValueError(f"f_grid of shape (B, G) must have B = {f_pos.shape[0]} rows like f_pos, "
                          f"got shape {tuple(f_grid.shape)}")
     log_z = torch.logsumexp(-beta * f_grid, dim=-1) + math.log(cell_area)  # () or (B,)
-    return (beta * f_pos + log_z).mean()
+    return _reduce(beta * f_pos + log_z, reduction)  # (B,)

@@ -4,6 +4,7 @@ Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and r
 ``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
 """
 
+from .architectural import plot_atoms, plot_convergence, plot_density_panels, plot_kmeans_inference, plot_volume_vs_k
 from .contrastive import plot_curves, plot_digit_grid, plot_energy_comparison, plot_vector_field
 from .free_energy import plot_density_grid, plot_free_energy_sections
 from .landscapes import (
@@ -15,8 +16,10 @@ from .landscapes import (
 )
 from .latent import (
     draw_latent_inference,
+    plot_ellipse_decoder,
     plot_free_energy_map,
     plot_latent_energy_curves,
+    plot_two_wells,
 )
 from .sampling import (
     SAMPLERS,
@@ -32,44 +35,28 @@ from .sampling import (
     run_sampler,
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
-from .training import plot_ellipse_fits, plot_loss_vs_gap
+from .training import plot_ellipse_fits, plot_energy_panels, plot_fit_vs_beta, plot_loss_vs_gap, plot_warm_training
 from .images import image_grid, plot_energy_curves, plot_image_rows
 
 __all__ = [
     # landscapes and gradient inference (chapter 1)
     "energy_grid", "plot_landscape", "plot_energy_curve", "draw_gradient_inference", "plot_step_size_grid",
     # latent-variable EBMs (chapter 2)
-    "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference",
+    "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference", "plot_ellipse_decoder",
+    "plot_two_wells",
     # free energy (chapter 3)
     "plot_free_energy_sections", "plot_density_grid",
     # self-supervised learning (chapter 4)
     "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
     # loss functionals and training (chapter 5)
-    "plot_loss_vs_gap", "plot_ellipse_fits",
+    "plot_loss_vs_gap", "plot_ellipse_fits", "plot_energy_panels", "plot_fit_vs_beta", "plot_warm_training",
     # sampling from an energy (chapter 6)
     "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
     # contrastive methods (chapter 7)
     "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",
+    # architectural methods (chapter 8)
+    "plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels",
     # images and deep EBMs (chapter 9)
     "image_grid", "plot_image_rows", "plot_energy_curves",
 ]
-
-# appended by the chapter 1-5 review (issue 8)
-from .training import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
-
-__all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
-from .latent import plot_ellipse_decoder, plot_two_wells  # noqa: E402
-
-__all__ += ["plot_ellipse_decoder", "plot_two_wells"]
-
-# architectural methods (chapter 8)
-from .architectural import (  # noqa: E402
-    plot_atoms,
-    plot_convergence,
-    plot_density_panels,
-    plot_kmeans_inference,
-    plot_volume_vs_k,
-)
-
-__all__ += ["plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels"]

@@ -18,7 +18,8 @@ from .._figures import new_axes, panels
 from .._figures import to_numpy as _to_numpy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 
-__all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference']
+__all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference', 'plot_ellipse_decoder',
+           'plot_two_wells']
 
 
 def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
@@ -116,7 +117,7 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
     return ax
 
 
-def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *args, axes=None,
+def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *, axes=None,
                           z_grid: torch.Tensor | None = None, data: torch.Tensor | None = None,
                           ylim: tuple[float, float] | None = None) -> plt.Figure:
     """Draw one observation's inference: y and g(z_check) on the manifold, and E(y, .) over z.
@@ -139,11 +140,6 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
 
     See chapter 2.
     """
-    if not isinstance(y, torch.Tensor) and len(args) == 1 and _is_axes_pair(y):
-        # the old spelling draw_latent_inference(axes, y, decoder), kept while chapter 2's notebook uses it
-        axes, y, decoder = y, decoder, args[0]
-    elif args:
-        raise TypeError("draw_latent_inference takes y and decoder positionally; pass axes=... by keyword")
     check_callable(decoder, "decoder", "z of shape (M,) -> (M, 2)")
     fig, (ax_y, ax_z) = panels(2, 2, (4.5, 3.6), axes=axes, sharex=False, sharey=False)
     z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
@@ -167,7 +163,7 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
     dn = _to_numpy(dense)
     ax_y.plot(dn[:, 0], dn[:, 1], color="C0", lw=1.5, label="g(z)")
     ax_y.plot(*_to_numpy(yt[0]), "o", color="C3", label="y")
-    ax_y.plot(*_to_numpy(g_check), "s", color="C1", label=r"$g(\overset{\vee}{z})$")  # mathtext misplaces \check
+    ax_y.plot(*_to_numpy(g_check), "s", color="C1", label="g(ž)")
     ax_y.plot([yt[0, 0].item(), g_check[0].item()], [yt[0, 1].item(), g_check[1].item()], "--", color="C1")
     ax_y.set_aspect("equal")
     ax_y.set_xlabel("$y_1$")
@@ -181,15 +177,9 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
     ax_z.set_xticks([0, np.pi, 2 * np.pi], ["0", r"$\pi$", r"$2\pi$"])
     if ylim is not None:
         ax_z.set_ylim(*ylim)
-    ax_z.set_title(rf"$\overset{{\vee}}{{z}}$ = {z_check.item():.3f}, $F_\infty$ = {f_inf.item():.4g}", fontsize=9)
+    ax_z.set_title(rf"ž = {z_check.item():.3f}, $F_\infty$ = {f_inf.item():.4g}", fontsize=9)
     return fig
 
-
-def _is_axes_pair(obj) -> bool:
-    return isinstance(obj, (tuple, list, np.ndarray)) and len(obj) == 2 and all(isinstance(a, plt.Axes) for a in obj)
-
-
-# --- appended by the chapter 1-5 review (issue 8) -------------------------------------------------
 
 def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None):
     """The two roles of the ellipse decoder: z goes round one ellipse, x picks the ellipse.
@@ -299,5 +289,3 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
     ax1.legend(fontsize=7, loc="upper left")
     return fig
 
-
-__all__ += ['plot_ellipse_decoder', 'plot_two_wells']

@@ -167,7 +167,7 @@ def plot_sampler_grid(energy: Energy, step_sizes: Mapping[str, Sequence[float]],
                              generator=generator, grid=grid, contours=contours)
             ax.set_xlabel("")
             ax.set_ylabel("")
-    return fig
+    return fig  # constrained layout (panels), like every multi-panel figure here
 
 
 def plot_acceptance_curves(step_sizes: Mapping[str, Sequence[float]], rates: Mapping[str, Sequence[float]], *,

@@ -1,4 +1,4 @@
-"""Loss functionals and trained models: losses against the energy gap, fitted ellipses.
+"""Loss functionals and trained models: losses against the energy gap, fitted ellipses, trained energies.
 
 See chapter 5.
 """
@@ -12,8 +12,11 @@ import torch
 from .._checks import check_int, check_positive
 from .._figures import LAYOUT, new_axes
 from .._figures import to_numpy as _to_numpy
+from ..latent import latent_free_energy, latent_grid
+from .free_energy import plot_free_energy_sections
+from .landscapes import energy_grid
 
-__all__ = ['plot_loss_vs_gap', 'plot_ellipse_fits']
+__all__ = ['plot_loss_vs_gap', 'plot_ellipse_fits', 'plot_energy_panels', 'plot_fit_vs_beta', 'plot_warm_training']
 
 
 def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: float | None = None,
@@ -99,8 +102,6 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     return ax
 
 
-# --- appended by the chapter 1-5 review (issue 8) -------------------------------------------------
-
 def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, shift=None,
                        vmin: float = 0.0, vmax: float = 8.0, levels: int = 25,
                        panel_size: tuple[float, float] = (4.2, 3.9), label: str = "energy"):
@@ -125,8 +126,6 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
 
     See chapter 5.
     """
-    from .landscapes import energy_grid  # the grid evaluation of chapter 1
-
     if not energies:
         raise ValueError("energies must name at least one energy")
     lim = check_positive(lim, "lim")
@@ -195,4 +194,47 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
     return ax
 
 
-__all__ += ['plot_energy_panels', 'plot_fit_vs_beta']
+
+def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tensor | None = None,
+                       start=None, marks=(), ylim: tuple[float, float] | None = None):
+    """Fitted ellipses beside the cross-sections F_beta(0, y_2) of each fitted decoder.
+
+    Left panel: the data and the ellipse of each decoder (and of ``start``). Then one panel per
+    decoder: F_beta((0, y_2)) = -(1/beta) log((1/N_z) sum_k exp(-beta ||y - g(z_k)||^2)) along
+    ``coord``, one curve per beta (F_inf = min_k at beta = inf), computed here.
+
+    Args:
+        data: observed points, (B, 2).
+        decoders: label -> a fitted decoder g (``EllipseDecoder``); one ellipse and one panel each.
+        betas: the K inverse temperatures of the cross-sections (``math.inf`` allowed).
+        coord: positions y_2 along the line y_1 = 0, (n,).
+        z_grid: latents of the free energy (default ``latent_grid(48)``).
+        start: optional half-axes (w1, w2) drawn as "start".
+        marks: y_2 values marked by dotted vertical lines on the cross-sections (e.g. the data).
+        ylim: optional energy range of the cross-sections.
+
+    Returns:
+        The ``Figure``; its axes: the ellipses, then the decoders' cross-sections in order.
+
+    See chapter 5.
+    """
+    if not decoders:
+        raise ValueError("decoders must name at least one decoder")
+    c = torch.as_tensor(coord, dtype=torch.float64)
+    if c.ndim != 1:
+        raise ValueError(f"coord must have shape (n,), got {tuple(c.shape)}")
+    z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
+    line = torch.stack([torch.zeros_like(c), c], dim=1)  # (n, 2): the points (0, y_2)
+    beta_col = torch.tensor([float(b) for b in betas], dtype=torch.float64)[:, None]  # (K, 1)
+    fig, axes = plt.subplots(1, 1 + len(decoders), figsize=(4.4 * (1 + len(decoders)), 3.8), layout=LAYOUT)
+    plot_ellipse_fits(data, {**({"start": start} if start is not None else {}), **decoders}, ax=axes[0])
+    axes[0].set_title("fitted ellipses")
+    for ax, (label, decoder) in zip(axes[1:], decoders.items()):
+        with torch.no_grad():
+            sections = latent_free_energy(line, decoder, beta=beta_col, z_grid=z)  # (K, n)
+        plot_free_energy_sections(c, sections, list(betas), ax=ax, title=f"$F_\\beta$ at $y_1 = 0$, {label}")
+        for m in marks:
+            ax.axvline(float(m), color="0.5", ls=":", lw=1)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+    return fig

@@ -73,3 +73,25 @@ def sum_rest(t: torch.Tensor) -> torch.Tensor:
 def acceptance(accepted: torch.Tensor, batch: int, steps: int) -> float:
     """The fraction of accepted proposals over all chains and steps (NaN when steps = 0)."""
     return float(accepted.item()) / (batch * steps) if steps else float("nan")
+
+
+def metropolis_test(log_alpha: torch.Tensor, generator: torch.Generator | None, y: torch.Tensor, y_new: torch.Tensor,
+                    e: torch.Tensor, e_new: torch.Tensor, g: torch.Tensor | None = None,
+                    g_new: torch.Tensor | None = None):
+    """Accept each chain's proposal with probability min(1, exp(log_alpha)); NaN and -inf are rejected.
+
+    Returns ``(y, e, g, n_accepted)``: the kept states (B, ...), energies (B,), gradients (or None)
+    and the number of accepted chains as a 0-d tensor (no host synchronisation).
+    """
+    u = torch.rand(y.shape[0], generator=generator, dtype=y.dtype, device=y.device)
+    accept = torch.log(u) < log_alpha  # (B,)
+    mask = per_chain(accept, y)
+    g = None if g is None else torch.where(mask, g_new, g)
+    return torch.where(mask, y_new, y), torch.where(accept, e_new, e), g, accept.sum()
+
+
+def finish(y: torch.Tensor, traj: list | None, accepted: torch.Tensor, steps: int, hint: str):
+    """The end of a Metropolis sampler: a last divergence check, then ``(states or trajectory, acceptance rate)``."""
+    diverged(y, steps, hint)
+    out = torch.stack(traj) if traj is not None else y
+    return out, acceptance(accepted, y.shape[0], steps)

@@ -11,15 +11,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .._checks import check_positive, energy_and_grad
-from ._common import (
-    CHECK_EVERY,
-    acceptance,
-    check_sampler_args,
-    diverged,
-    first_energy,
-    per_chain,
-    sum_rest,
-)
+from ._common import CHECK_EVERY, check_sampler_args, diverged, finish, first_energy, metropolis_test, sum_rest
 
 __all__ = ["hmc"]
 
@@ -80,17 +72,10 @@ def hmc(
             p = p - (eps if i < n_leapfrog - 1 else 0.5 * eps) * g_new
         with torch.no_grad():
             log_alpha = h_start - (e_new + 0.5 * sum_rest(p * p))  # NaN or -inf is rejected
-            u = torch.rand(y.shape[0], generator=gen, dtype=y.dtype, device=y.device)
-            accept = torch.log(u) < log_alpha  # (B,)
-            accepted += accept.sum()
-            mask = per_chain(accept, y)
-            y = torch.where(mask, y_new, y)
-            g = torch.where(mask, g_new, g)
-            e = torch.where(accept, e_new, e)
+            y, e, g, n = metropolis_test(log_alpha, gen, y, y_new, e, e_new, g, g_new)
+            accepted += n
         if traj is not None:
             traj.append(y)
         if (step + 1) % CHECK_EVERY == 0:
             diverged(y, step + 1, f"HMC: try a smaller step_size than {eps}")
-    diverged(y, steps, f"HMC: try a smaller step_size than {eps}")
-    out = torch.stack(traj) if traj is not None else y
-    return out, acceptance(accepted, y.shape[0], steps)
+    return finish(y, traj, accepted, steps, f"HMC: try a smaller step_size than {eps}")

@@ -12,15 +12,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .._checks import check_positive, energy_and_grad
-from ._common import (
-    CHECK_EVERY,
-    acceptance,
-    check_sampler_args,
-    diverged,
-    first_energy,
-    per_chain,
-    sum_rest,
-)
+from ._common import CHECK_EVERY, check_sampler_args, diverged, finish, first_energy, metropolis_test, sum_rest
 
 __all__ = ["mala"]
 
@@ -76,17 +68,10 @@ def mala(
             back = y - y_new + eps * g_new
             log_q = (sum_rest(xi * xi) * (2.0 * eps) - sum_rest(back * back)) / (4.0 * eps)
             log_alpha = e - e_new + log_q  # (B,); NaN or -inf (a diverged proposal) is rejected
-            u = torch.rand(y.shape[0], generator=gen, dtype=y.dtype, device=y.device)
-            accept = torch.log(u) < log_alpha  # (B,)
-            accepted += accept.sum()
-            mask = per_chain(accept, y)
-            y = torch.where(mask, y_new, y)
-            g = torch.where(mask, g_new, g)
-            e = torch.where(accept, e_new, e)
+            y, e, g, n = metropolis_test(log_alpha, gen, y, y_new, e, e_new, g, g_new)
+            accepted += n
         if traj is not None:
             traj.append(y)
         if (step + 1) % CHECK_EVERY == 0:
             diverged(y, step + 1, f"MALA: try a smaller step_size than {eps}")
-    diverged(y, steps, f"MALA: try a smaller step_size than {eps}")
-    out = torch.stack(traj) if traj is not None else y
-    return out, acceptance(accepted, y.shape[0], steps)
+    return finish(y, traj, accepted, steps, f"MALA: try a smaller step_size than {eps}")

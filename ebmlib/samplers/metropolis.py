@@ -11,14 +11,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .._checks import check_positive
-from ._common import (
-    CHECK_EVERY,
-    acceptance,
-    check_sampler_args,
-    diverged,
-    first_energy,
-    per_chain,
-)
+from ._common import CHECK_EVERY, check_sampler_args, diverged, finish, first_energy, metropolis_test
 
 __all__ = ["metropolis_hastings"]
 
@@ -67,15 +60,10 @@ def metropolis_hastings(
         for step in tqdm(range(steps), desc="metropolis_hastings", disable=not progress):
             y_new = y + s * torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)
             e_new = energy(y_new)
-            u = torch.rand(y.shape[0], generator=gen, dtype=y.dtype, device=y.device)
-            accept = torch.log(u) < e - e_new  # (B,); NaN energies are rejected
-            accepted += accept.sum()
-            y = torch.where(per_chain(accept, y), y_new, y)
-            e = torch.where(accept, e_new, e)
+            y, e, _, n = metropolis_test(e - e_new, gen, y, y_new, e, e_new)  # NaN energies are rejected
+            accepted += n
             if traj is not None:
                 traj.append(y)
             if (step + 1) % CHECK_EVERY == 0:
                 diverged(y, step + 1, f"Metropolis-Hastings: check the energy; proposal_scale is {s}")
-    diverged(y, steps, f"Metropolis-Hastings: check the energy; proposal_scale is {s}")
-    out = torch.stack(traj) if traj is not None else y
-    return out, acceptance(accepted, y.shape[0], steps)
+    return finish(y, traj, accepted, steps, f"Metropolis-Hastings: check the energy; proposal_scale is {s}")

@@ -17,11 +17,12 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from .._checks import check_limits, check_nonneg_int, check_positive, check_tensor, renamed
+from .._checks import check_in_range, check_limits, check_nonneg_int, check_positive, check_tensor
 from .._figures import LAYOUT, descend_and_draw
 from ..free_energy import free_energy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 from ..plotting import draw_latent_inference, energy_grid, plot_free_energy_map
+from ._common import FigureWidget
 
 __all__ = [
     # chapter 1
@@ -55,7 +56,7 @@ def _show_figure(output: widgets.Output, fig) -> None:
 # Chapter 1: gradient inference on a 2-D landscape
 # ============================================================================================
 
-class GradientInferenceWidget(widgets.VBox):
+class GradientInferenceWidget(FigureWidget):
     """Sliders for the start point and step size of gradient inference, and the path they give.
 
     Attributes:
@@ -67,23 +68,13 @@ class GradientInferenceWidget(widgets.VBox):
     See chapter 1.
     """
 
-    def __init__(self, energy: Energy, xlim, ylim, *, start=(1.5, 1.5), step_size: float | None = None,
-                 step_size_range: tuple[float, float] | None = None, steps: int = 40, n: int = 81,
-                 vmax: float | None = None, levels=20, figsize=(5.0, 4.0),
-                 lr: float | None = None, lr_range: tuple[float, float] | None = None):
-        # lr and lr_range: the old names of step_size and step_size_range, kept for chapter 1's notebook
+    def __init__(self, energy: Energy, xlim, ylim, *, start=(1.5, 1.5), step_size: float = 0.05,
+                 step_size_range: tuple[float, float] = (1e-3, 0.5), steps: int = 40, n: int = 81,
+                 vmax: float | None = None, levels=20, figsize=(5.0, 4.0)):
         self.energy = energy
         self.xlim, self.ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
         self.steps = check_nonneg_int(steps, "steps")
-        range_name = "step_size_range" if lr_range is None else "lr_range"
-        eps_range = renamed(step_size_range, lr_range, "step_size_range", "lr_range", default=(1e-3, 0.5))
-        lo, hi = (check_positive(v, range_name) for v in eps_range)
-        if not lo < hi:
-            raise ValueError(f"{range_name} must be (low, high) with low < high, got {eps_range!r}")
-        name = "step_size" if lr is None else "lr"
-        eps = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.05), name)
-        if not lo <= eps <= hi:
-            raise ValueError(f"{name}={eps} must lie inside {range_name}={eps_range!r}")
+        eps, lo, hi = check_in_range(step_size, step_size_range, "step_size", "step_size_range")
         self.vmax, self.levels = vmax, levels
         self.grid = energy_grid(energy, xlim, ylim, n)  # computed once, reused at every redraw
         self.trajectory: torch.Tensor | None = None
@@ -99,16 +90,8 @@ class GradientInferenceWidget(widgets.VBox):
                                          max=torch.log10(torch.tensor(hi)).item(), step=0.05,
                                          description="step size", readout_format=".3f",
                                          continuous_update=False)
-        self.output = widgets.Output()
         self.fig, self.ax = plt.subplots(figsize=figsize, layout=LAYOUT)
-        plt.close(self.fig)  # shown only through the Output widget, never inline a second time
-        super().__init__(children=[widgets.HBox([self.y1, self.y2]), self.step_size, self.output])
-        for slider in (self.y1, self.y2, self.step_size):
-            slider.observe(self._on_change, names="value")
-        self.update()
-
-    def _on_change(self, change) -> None:
-        self.update()
+        self._mount([widgets.HBox([self.y1, self.y2]), self.step_size], (self.y1, self.y2, self.step_size))
 
     def update(self) -> torch.Tensor | None:
         """Rerun gradient inference from the sliders' start with their step size and redraw.
@@ -134,7 +117,7 @@ def gradient_inference_widget(energy: Energy, xlim, ylim, **kwargs) -> GradientI
         energy: callable mapping y (B, 2) to energies (B,).
         xlim, ylim: ranges of the landscape and of the start sliders.
         **kwargs: ``start``, ``step_size``, ``step_size_range``, ``steps``, ``n``, ``vmax``, ``levels``,
-            ``figsize`` (see :class:`GradientInferenceWidget`; ``lr``, ``lr_range``: the old names).
+            ``figsize`` (see :class:`GradientInferenceWidget`).
 
     Returns:
         The widget (display it as a cell's last expression).
@@ -148,7 +131,7 @@ def gradient_inference_widget(energy: Energy, xlim, ylim, **kwargs) -> GradientI
 # Chapters 2 and 3: latent inference and the temperature of the free energy
 # ============================================================================================
 
-class LatentInferenceWidget(widgets.VBox):
+class LatentInferenceWidget(FigureWidget):
     """Two sliders move an observation y; the energy E(y, .) over z and its minimiser z_check follow.
 
     Attributes:
@@ -176,16 +159,8 @@ class LatentInferenceWidget(widgets.VBox):
                                       description="y1", continuous_update=False)
         self.y2 = widgets.FloatSlider(value=float(y0[1]), min=r2[0], max=r2[1], step=(r2[1] - r2[0]) / 100,
                                       description="y2", continuous_update=False)
-        self.output = widgets.Output()
         self.fig, self.axes = plt.subplots(1, 2, figsize=figsize, layout=LAYOUT)
-        plt.close(self.fig)  # shown only through the Output widget
-        super().__init__(children=[widgets.HBox([self.y1, self.y2]), self.output])
-        for s in (self.y1, self.y2):
-            s.observe(self._on_change, names="value")
-        self.update()
-
-    def _on_change(self, change) -> None:
-        self.update()
+        self._mount([widgets.HBox([self.y1, self.y2])], (self.y1, self.y2))
 
     def update(self) -> tuple[float, float]:
         """Recompute E(y, .) on the grid and z_check for the sliders' y, and redraw.
@@ -221,7 +196,7 @@ def latent_inference_widget(decoder: Decoder, **kwargs) -> LatentInferenceWidget
     return LatentInferenceWidget(decoder, **kwargs)
 
 
-class FreeEnergyBetaWidget(widgets.VBox):
+class FreeEnergyBetaWidget(FigureWidget):
     """A log-scale beta slider over the free-energy landscape F_beta(y) of a latent-variable model.
 
     The energy table over (y grid, z grid) is computed once; each slider move only re-takes the
@@ -256,16 +231,9 @@ class FreeEnergyBetaWidget(widgets.VBox):
         self.n_updates = 0
         self.beta = widgets.FloatLogSlider(value=beta, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05,
                                            description="beta", readout_format=".3g", continuous_update=False)
-        self.output = widgets.Output()
         self.fig, self.ax = plt.subplots(figsize=figsize, layout=LAYOUT)
-        plt.close(self.fig)
         self._colorbar = None
-        super().__init__(children=[self.beta, self.output])
-        self.beta.observe(self._on_change, names="value")
-        self.update()
-
-    def _on_change(self, change) -> None:
-        self.update()
+        self._mount([self.beta], (self.beta,))
 
     def update(self) -> torch.Tensor:
         """Recompute F_beta on the grid for the slider's beta and redraw; returns F (n2, n1)."""

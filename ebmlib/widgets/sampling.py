@@ -13,10 +13,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from .._checks import check_nonneg_int, check_positive, check_tensor
+from .._checks import check_in_range, check_nonneg_int, check_tensor
 from .._figures import LAYOUT
 from ..plotting import SAMPLERS, draw_sampler_run, energy_grid
 from ..plotting._common import _check_lim
+from ._common import FigureWidget
 from .landscapes import _show_figure
 
 __all__ = ["SamplerWidget", "sampler_widget"]
@@ -24,7 +25,7 @@ __all__ = ["SamplerWidget", "sampler_widget"]
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
-class SamplerWidget(widgets.VBox):
+class SamplerWidget(FigureWidget):
     """A sampler dropdown and a log-scale step-size slider over a 2-D energy; the chains are redrawn.
 
     Each update runs the chosen sampler from the same starting points ``y0`` with the same seed
@@ -47,12 +48,7 @@ class SamplerWidget(widgets.VBox):
         check_tensor(y0, "y0", ndim=2)
         if sampler not in SAMPLERS:
             raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
-        lo, hi = (check_positive(v, "step_range") for v in step_range)
-        if not lo < hi:
-            raise ValueError(f"step_range must be (low, high) with low < high, got {step_range!r}")
-        step_size = check_positive(step_size, "step_size")
-        if not lo <= step_size <= hi:
-            raise ValueError(f"step_size={step_size} must lie inside step_range={step_range!r}")
+        step_size, lo, hi = check_in_range(step_size, step_range, "step_size", "step_range")
         self.energy, self.y0 = energy, y0
         self.steps = check_nonneg_int(steps, "steps")
         self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
@@ -64,16 +60,8 @@ class SamplerWidget(widgets.VBox):
         self.step_size = widgets.FloatLogSlider(value=step_size, base=10, min=math.log10(lo), max=math.log10(hi),
                                                 step=0.05, description="step size", readout_format=".3g",
                                                 continuous_update=False)
-        self.output = widgets.Output()
         self.fig, self.ax = plt.subplots(figsize=figsize, dpi=80, layout=LAYOUT)  # a modest PNG in the saved widget state
-        plt.close(self.fig)  # shown only through the Output widget
-        super().__init__(children=[widgets.HBox([self.sampler, self.step_size]), self.output])
-        for w in (self.sampler, self.step_size):
-            w.observe(self._on_change, names="value")
-        self.update()
-
-    def _on_change(self, change) -> None:
-        self.update()
+        self._mount([widgets.HBox([self.sampler, self.step_size])], (self.sampler, self.step_size))
 
     def update(self) -> float | None:
         """Rerun the chosen sampler with the slider's step size and redraw; returns the acceptance rate."""
