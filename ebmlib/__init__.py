@@ -40,6 +40,16 @@ from .latent import (
 from .samplers import PersistentChains, langevin
 from .models import RBM
 from .training import train
+from . import metrics, models, samplers
+from .models import (
+                       CausalTransformer,
+                       ConditionalMLPEnergy,
+                       GridEncoder,
+                       NoiseConditionalScore,
+                       ProductOfExperts,
+                       variational_free_energy,
+)
+from .samplers import annealed_langevin
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
 
@@ -63,6 +73,12 @@ __all__ = [
     "train", "MLPEnergy", "langevin", "PersistentChains",
     # chapter 6: sampling from an energy (the RBM is also chapter 7's binary model)
     "RBM",
+    # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
+    # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:
+    # ebmlib.losses.noise_conditional_dsm_loss, ebmlib.losses.energy_score, ebmlib.metrics, ...
+    "NoiseConditionalScore", "annealed_langevin", "CausalTransformer", "ConditionalMLPEnergy", "ProductOfExperts",
+    "GridEncoder", "variational_free_energy",
+    "metrics", "models", "samplers",
     # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "plotting", "widgets",
 ]

@@ -652,6 +652,162 @@ number_rows(t, "generator", lambda v: datasets.binary_digits(generator=v), {"neg
 number_rows(t, "dtype", lambda v: datasets.binary_digits(dtype=v), {"int64": torch.int64})
 
 
+# --- chapter 10: EBMs today ------------------------------------------------------------------------
+
+from ebmlib import metrics, models  # noqa: E402
+
+MODULES.append("metrics")
+EXERCISE_MODULES.append("exercises.ch10")
+SIG3 = torch.tensor([1.0, 0.5, 0.25], dtype=F64)
+GAUSS_SCORE = lambda y, s: -y / (1 + s[:, None] ** 2)  # noqa: E731
+BAD_SCORE = lambda y, s: y[:, :1]  # noqa: E731 - (B, 1) instead of (B, D)
+
+t = "losses.geometric_sigmas"
+number_rows(t, "sigma_max", lambda v: losses.geometric_sigmas(v, 0.1, 3), POSITIVE)
+number_rows(t, "sigma_min", lambda v: losses.geometric_sigmas(1.0, v, 3), POSITIVE)
+row(t, "sigma_max: not above sigma_min", lambda: losses.geometric_sigmas(0.1, 1.0, 3), expects("sigma_max"))
+number_rows(t, "n", lambda v: losses.geometric_sigmas(1.0, 0.1, v), {"one": 1, "float": 2.5, "bool": True, "string": "3"})
+
+t = "losses.noise_conditional_dsm_loss"
+tensor_rows(t, "y", lambda v: losses.noise_conditional_dsm_loss(GAUSS_SCORE, v, SIG3), _y())
+tensor_rows(t, "sigmas", lambda v: losses.noise_conditional_dsm_loss(GAUSS_SCORE, _y(), v), SIG3)
+row(t, "sigmas: negative", lambda: losses.noise_conditional_dsm_loss(GAUSS_SCORE, _y(), -SIG3), expects("sigmas"))
+row(t, "score: not callable", lambda: losses.noise_conditional_dsm_loss(None, _y(), SIG3), expects("score"))
+row(t, "score: wrong output", lambda: losses.noise_conditional_dsm_loss(BAD_SCORE, _y(), SIG3), expects("score"))
+number_rows(t, "generator", lambda v: losses.noise_conditional_dsm_loss(GAUSS_SCORE, _y(), SIG3, generator=v),
+            {"negative": -1, "float": 1.5})
+
+t = "losses.energy_score"
+_S3 = torch.linspace(-1, 1, 12, dtype=F64).reshape(3, 2, 2)
+tensor_rows(t, "samples", lambda v: losses.energy_score(v, _y()), _S3, wrong_ndim=_y())
+row(t, "samples: one sample", lambda: losses.energy_score(_S3[:, :1], _y()), expects("samples"))
+tensor_rows(t, "y", lambda v: losses.energy_score(_S3, v), _y())
+row(t, "y: batch mismatch", lambda: losses.energy_score(_S3, _y(4, 2)), expects("y"))
+row(t, "reduction: unknown", lambda: losses.energy_score(_S3, _y(), reduction="sum"), expects("reduction"))
+
+t = "samplers.annealed_langevin"
+_al = lambda **kw: samplers.annealed_langevin(**{"score": GAUSS_SCORE, "y0": _y(), "sigmas": SIG3, "steps": 2,  # noqa: E731
+                                                 "step_size": 0.01, **kw})
+tensor_rows(t, "y0", lambda v: _al(y0=v), _y())
+tensor_rows(t, "sigmas", lambda v: _al(sigmas=v), SIG3)
+row(t, "sigmas: increasing", lambda: _al(sigmas=SIG3.flip(0)), expects("sigmas"))
+row(t, "sigmas: zero", lambda: _al(sigmas=SIG3 * 0), expects("sigmas"))
+number_rows(t, "steps", lambda v: _al(steps=v), STEPS)
+number_rows(t, "step_size", lambda v: _al(step_size=v), POSITIVE)
+row(t, "score: not callable", lambda: _al(score=3.0), expects("score"))
+row(t, "score: wrong output", lambda: _al(score=BAD_SCORE), expects("score"))
+number_rows(t, "generator", lambda v: _al(generator=v), {"negative": -1, "float": 1.5})
+
+t = "metrics.energy_distance"
+tensor_rows(t, "x", lambda v: metrics.energy_distance(v, _y()), _y())
+tensor_rows(t, "y", lambda v: metrics.energy_distance(_y(), v), _y())
+row(t, "y: wrong width", lambda: metrics.energy_distance(_y(), _y(3, 3)), expects("y"))
+
+t = "metrics.mode_fractions"
+tensor_rows(t, "samples", lambda v: metrics.mode_fractions(v, _y(), 0.5), _y())
+tensor_rows(t, "centres", lambda v: metrics.mode_fractions(_y(), v, 0.5), _y())
+row(t, "centres: wrong width", lambda: metrics.mode_fractions(_y(), _y(3, 3), 0.5), expects("centres"))
+number_rows(t, "radius", lambda v: metrics.mode_fractions(_y(), _y(), v), POSITIVE)
+
+t = "metrics.interval_coverage"
+_V3 = torch.tensor([0.0, 1.0, 2.0], dtype=F64)
+tensor_rows(t, "lower", lambda v: metrics.interval_coverage(v, _V3 + 1, _V3), _V3)
+tensor_rows(t, "upper", lambda v: metrics.interval_coverage(_V3, v, _V3), _V3 + 1)
+tensor_rows(t, "y", lambda v: metrics.interval_coverage(_V3, _V3 + 1, v), _V3)
+row(t, "upper: below lower", lambda: metrics.interval_coverage(_V3, _V3 - 1, _V3), expects("upper"))
+row(t, "upper: shape mismatch", lambda: metrics.interval_coverage(_V3, _V3[:2], _V3[:2]), expects("upper"))
+
+for _cls, _args in (("NoiseConditionalScore", ()), ("ConditionalMLPEnergy", ()), ("GridEncoder", ())):
+    t = f"models.{_cls}"
+    cls = getattr(models, _cls)
+    number_rows(t, "hidden", lambda v, cls=cls: cls(hidden=v), {"empty": (), "zero width": (4, 0), "number": 3})
+    number_rows(t, "generator", lambda v, cls=cls: cls(generator=v), {"negative": -1, "string": "rng"})
+number_rows("models.NoiseConditionalScore", "dim", lambda v: models.NoiseConditionalScore(v), {"zero": 0, "float": 2.5})
+number_rows("models.ConditionalMLPEnergy", "x_dim", lambda v: models.ConditionalMLPEnergy(v), {"zero": 0, "bool": True})
+number_rows("models.GridEncoder", "n_z", lambda v: models.GridEncoder(2, v), {"zero": 0, "float": 2.5})
+number_rows("models.NoiseConditionalScore", "sigma", lambda v: models.NoiseConditionalScore(2, (4,), generator=0)(_y().float(), v),
+            {"zero": 0.0, "nan": math.nan})
+
+_CE = lambda x, y: (y - x[:, 0]) ** 2  # noqa: E731
+_G = torch.linspace(-2, 2, 9, dtype=F64)
+t = "models.grid_conditional_log_prob"
+tensor_rows(t, "x", lambda v: models.grid_conditional_log_prob(_CE, v, _G), _y(3, 1), wrong_ndim=_y(3, 1)[None])
+tensor_rows(t, "y_grid", lambda v: models.grid_conditional_log_prob(_CE, _y(3, 1), v), _G)
+row(t, "y_grid: unequal spacing", lambda: models.grid_conditional_log_prob(_CE, _y(3, 1), _G**3), expects("y_grid"))
+row(t, "y_grid: one point", lambda: models.grid_conditional_log_prob(_CE, _y(3, 1), _G[:1]), expects("y_grid"))
+row(t, "energy: not callable", lambda: models.grid_conditional_log_prob(None, _y(3, 1), _G), expects("energy"))
+row(t, "energy: wrong output", lambda: models.grid_conditional_log_prob(lambda x, y: y[:2], _y(3, 1), _G), expects("energy"))
+
+t = "models.grid_conditional_nll"
+_V = torch.tensor([0.1, 0.2, 0.3], dtype=F64)
+tensor_rows(t, "x", lambda v: models.grid_conditional_nll(_CE, v, _V, _G), _y(3, 1), wrong_ndim=_y(3, 1)[None])
+tensor_rows(t, "y", lambda v: models.grid_conditional_nll(_CE, _y(3, 1), v, _G), _V)
+row(t, "y: batch mismatch", lambda: models.grid_conditional_nll(_CE, _y(3, 1), _V[:2], _G), expects("y"))
+tensor_rows(t, "y_grid", lambda v: models.grid_conditional_nll(_CE, _y(3, 1), _V, v), _G)
+row(t, "reduction: unknown", lambda: models.grid_conditional_nll(_CE, _y(3, 1), _V, _G, reduction="sum"),
+    expects("reduction"))
+row(t, "energy: not callable", lambda: models.grid_conditional_nll("E", _y(3, 1), _V, _G), expects("energy"))
+
+t = "models.central_interval"
+_LP = torch.log_softmax(-_G[None] ** 2, dim=1).expand(3, 9).contiguous()
+tensor_rows(t, "log_prob", lambda v: models.central_interval(v, _G), _LP, skip=("inf",))
+row(t, "log_prob: wrong width", lambda: models.central_interval(_LP[:, :5], _G), expects("log_prob"))
+tensor_rows(t, "y_grid", lambda v: models.central_interval(_LP, v), _G)
+number_rows(t, "level", lambda v: models.central_interval(_LP, _G, v), {"zero": 0.0, "one": 1.0, "nan": math.nan,
+                                                                      "string": "0.9", "bool": True})
+
+t = "models.variational_free_energy"
+_T = torch.rand(3, 4, generator=torch.Generator().manual_seed(0), dtype=F64)
+_LQ = torch.full((3, 4), -math.log(4), dtype=F64)
+tensor_rows(t, "energy_table", lambda v: models.variational_free_energy(v, _LQ), _T)
+tensor_rows(t, "log_q", lambda v: models.variational_free_energy(_T, v), _LQ, skip=("inf",))
+row(t, "log_q: not normalised", lambda: models.variational_free_energy(_T, _LQ + 1), expects("log_q"))
+row(t, "log_q: shape mismatch", lambda: models.variational_free_energy(_T, _LQ[:, :3]), expects("log_q"))
+number_rows(t, "beta", lambda v: models.variational_free_energy(_T, _LQ, beta=v), BETA)
+
+t = "models.vae_loss"
+_ENC = models.GridEncoder(2, 12, (4,), dtype=F64, generator=0)
+tensor_rows(t, "y", lambda v: models.vae_loss(v, DEC, _ENC, z_grid=ZG), _y())
+row(t, "encoder: not callable", lambda: models.vae_loss(_y(), DEC, None, z_grid=ZG), expects("encoder"))
+row(t, "encoder: wrong output", lambda: models.vae_loss(_y(), DEC, lambda y: y, z_grid=ZG), expects("encoder"))
+row(t, "decoder: not callable", lambda: models.vae_loss(_y(), None, _ENC, z_grid=ZG), expects("decoder"))
+number_rows(t, "beta", lambda v: models.vae_loss(_y(), DEC, _ENC, z_grid=ZG, beta=v), BETA)
+
+t = "models.ProductOfExperts"
+number_rows(t, "dim", lambda v: models.ProductOfExperts(v), {"zero": 0, "float": 2.5})
+number_rows(t, "n_experts", lambda v: models.ProductOfExperts(2, v), {"zero": 0, "bool": True})
+number_rows(t, "scale", lambda v: models.ProductOfExperts(2, 3, scale=v), POSITIVE)
+number_rows(t, "generator", lambda v: models.ProductOfExperts(generator=v), {"negative": -1, "string": "rng"})
+
+t = "models.CausalTransformer"
+number_rows(t, "d_model", lambda v: models.CausalTransformer(d_model=v), {"zero": 0, "float": 8.5})
+number_rows(t, "n_heads", lambda v: models.CausalTransformer(d_model=8, n_heads=v), {"not a divisor": 3, "zero": 0})
+number_rows(t, "head", lambda v: models.CausalTransformer(head=v), {"unknown": "energy", "none": None})
+number_rows(t, "max_len", lambda v: models.CausalTransformer(max_len=v), {"zero": 0, "bool": True})
+number_rows(t, "generator", lambda v: models.CausalTransformer(generator=v), {"negative": -1, "string": "rng"})
+_CT = models.CausalTransformer(head="samples", generator=0)
+number_rows(t, "n_samples", lambda v: _CT(torch.zeros(1, 3, 2), n_samples=v), {"none": None, "zero": 0, "float": 2.5})
+
+t = "datasets.forking_paths"
+number_rows(t, "n", lambda v: datasets.forking_paths(v), {"zero": 0, "float": 2.5})
+number_rows(t, "length", lambda v: datasets.forking_paths(5, length=v), {"two": 2, "float": 7.5, "bool": True})
+number_rows(t, "fork_at", lambda v: datasets.forking_paths(5, fork_at=v), {"zero": 0, "too late": 7, "float": 2.5})
+number_rows(t, "angle", lambda v: datasets.forking_paths(5, angle=v), {"zero": 0.0, "too wide": 120.0})
+number_rows(t, "noise", lambda v: datasets.forking_paths(5, noise=v), {"negative": -0.1, "nan": math.nan})
+number_rows(t, "generator", lambda v: datasets.forking_paths(5, generator=v), {"negative": -1, "string": "rng"})
+t = "datasets.fork_branches"
+number_rows(t, "step", lambda v: datasets.fork_branches(step=v), POSITIVE)
+number_rows(t, "fork_at", lambda v: datasets.fork_branches(fork_at=v), {"zero": 0, "too late": 7})
+
+t = "datasets.forked_regression"
+number_rows(t, "n", lambda v: datasets.forked_regression(v), {"zero": 0, "float": 2.5, "bool": True})
+number_rows(t, "generator", lambda v: datasets.forked_regression(5, generator=v), {"negative": -1, "string": "rng"})
+number_rows(t, "dtype", lambda v: datasets.forked_regression(5, dtype=v), {"int64": torch.int64})
+t = "datasets.forked_regression_log_prob"
+tensor_rows(t, "x", lambda v: datasets.forked_regression_log_prob(v, _V), _V)
+tensor_rows(t, "y", lambda v: datasets.forked_regression_log_prob(_V, v), _V)
+row(t, "y: shape mismatch", lambda: datasets.forked_regression_log_prob(_V, _V[:2]), expects("y"))
+
 # ==================================================================================================
 # The tests
 # ==================================================================================================

@@ -16,3 +16,9 @@ __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likeli
            # chapter 7: contrastive methods
            "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
            "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]
+
+# chapter 10: EBMs today (diffusion as score matching at many noise levels; the energy score)
+from .diffusion import geometric_sigmas, noise_conditional_dsm_loss  # noqa: E402
+from .scoring import energy_score  # noqa: E402
+
+__all__ += ["geometric_sigmas", "noise_conditional_dsm_loss", "energy_score"]

@@ -29,3 +29,8 @@ from .langevin import langevin
 from .persistent import PersistentChains
 
 __all__ = ["langevin", "PersistentChains"]
+
+# chapter 10: annealed Langevin dynamics (takes a noise-conditional score, not an energy)
+from .annealed import annealed_langevin  # noqa: E402
+
+__all__ += ["annealed_langevin"]
