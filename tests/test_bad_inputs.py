@@ -808,6 +808,37 @@ tensor_rows(t, "x", lambda v: datasets.forked_regression_log_prob(v, _V), _V)
 tensor_rows(t, "y", lambda v: datasets.forked_regression_log_prob(_V, v), _V)
 row(t, "y: shape mismatch", lambda: datasets.forked_regression_log_prob(_V, _V[:2]), expects("y"))
 
+_SC = lambda y, s: -y  # noqa: E731
+t = "plotting.plot_score_fields"
+number_rows(t, "sigmas", lambda v: plotting.plot_score_fields(_SC, v), {"empty": [], "zero": [0.0], "nan": [math.nan]})
+number_rows(t, "lim", lambda v: plotting.plot_score_fields(_SC, [1.0], lim=v), {"reversed": (1, -1), "nan": (0, math.nan)})
+row(t, "axes: wrong count", lambda: plotting.plot_score_fields(_SC, [1.0, 0.5], axes=[plt.gca()]), expects("axes"))
+row(t, "score: returns NaN", lambda: plotting.plot_score_fields(lambda y, s: y * math.nan, [1.0]), expects("score"))
+t = "plotting.plot_sample_sets"
+number_rows(t, "sets", lambda v: plotting.plot_sample_sets(v), {"empty": {}})
+row(t, "sets: wrong width", lambda: plotting.plot_sample_sets({"a": _y(3, 3)}), r"sets\['a'\] must")
+row(t, "sets: nan", lambda: plotting.plot_sample_sets({"a": _poison(_y(), math.nan)}), r"sets\['a'\] contains")
+number_rows(t, "lim", lambda v: plotting.plot_sample_sets({"a": _y()}, lim=v), {"reversed": (1, -1)})
+t = "plotting.plot_fork_predictions"
+_P = torch.zeros(2, 5, 2)
+number_rows(t, "paths", lambda v: plotting.plot_fork_predictions(v, 2, _y(), _y()), {"2-D": _y()})
+number_rows(t, "fork_at", lambda v: plotting.plot_fork_predictions(_P, v, _y(), _y()), {"last": 4, "float": 1.5})
+number_rows(t, "mean_pred", lambda v: plotting.plot_fork_predictions(_P, 2, v, _y()), {"wrong width": _y(3, 3),
+                                                                                         "nan": _poison(_y(), math.nan)})
+number_rows(t, "samples", lambda v: plotting.plot_fork_predictions(_P, 2, _y(), v), {"1-D": _V})
+t = "plotting.plot_conditional_density"
+row(t, "log_prob: shape mismatch", lambda: plotting.plot_conditional_density(torch.zeros(3, 4), _V, _V),
+    expects("log_prob"))
+t = "plotting.plot_experts"
+number_rows(t, "filters", lambda v: plotting.plot_experts(QUAD, v), {"3-D": torch.zeros(2, 3), "1-D": _V})
+number_rows(t, "lim", lambda v: plotting.plot_experts(QUAD, _y(), lim=v), {"reversed": (1, -1)})
+row(t, "energy: returns NaN", lambda: plotting.plot_experts(NAN_ENERGY, _y()), expects("energy"))
+t = "plotting.plot_free_energy_bound"
+number_rows(t, "f_exact", lambda v: plotting.plot_free_energy_bound(_V, v, {"q": _V}),
+            {"wrong length": _V[:2], "nan": _poison(_V, math.nan)})
+number_rows(t, "bounds", lambda v: plotting.plot_free_energy_bound(_V, _V, v), {"empty": {}})
+row(t, "bounds: wrong length", lambda: plotting.plot_free_energy_bound(_V, _V, {"q": _V[:2]}), r"bounds\['q'\] must")
+
 # ==================================================================================================
 # The tests
 # ==================================================================================================

@@ -32,3 +32,16 @@ __all__ = [
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
 ]
+
+# chapter 10: EBMs today
+from .today import (  # noqa: E402
+    plot_conditional_density,
+    plot_experts,
+    plot_fork_predictions,
+    plot_free_energy_bound,
+    plot_sample_sets,
+    plot_score_fields,
+)
+
+__all__ += ["plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
+            "plot_experts", "plot_free_energy_bound"]
