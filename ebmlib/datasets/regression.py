@@ -24,11 +24,11 @@ def _noise_std(x: torch.Tensor) -> torch.Tensor:
 
 def forked_regression(n: int, *, generator: torch.Generator | int | None = None,
                       dtype: torch.dtype | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """n pairs (x, y) with x ~ U(-2, 2) and y = b x + N(0, s(x)^2), s(x) = 0.1 + 0.1 |x|.
+    """n pairs (x, y) with x ~ U(-2, 2) and y = b x + N(0, s(x)^2), s(x) = 0.1 + 0.1 abs(x).
 
     For x < 0 the slope is b = 1; for x >= 0 it is +1 or -1 with probability 1/2, so p(y | x) has
     two modes, at +x and -x, that separate as x grows (well apart for x > 0.5). The noise grows
-    with |x| (heteroscedastic).
+    with abs(x) (heteroscedastic).
 
     Args:
         n: number of pairs, >= 1.

@@ -53,7 +53,8 @@ def annealed_langevin(score: Score, y0: torch.Tensor, *, sigmas: torch.Tensor, s
         (B, D) final states (detached), or the (L + 1, B, D) states after each level.
 
     Raises:
-        DivergenceError: if the chains leave the finite numbers (checked once per level).
+        ValueError: on bad settings; its subclass ``ebmlib.DivergenceError`` if the chains leave the
+            finite numbers (checked once per level).
 
     Cost: L x steps score evaluations.
 
