@@ -204,7 +204,7 @@ def cmd_book(_args: argparse.Namespace) -> None:
     setup_venv()
     build_book(strict=False)
     say("Student edition: the chapter notebooks without solutions, for instructors to hand out")
-    run([PY, "tools/student_edition.py", "_build/student"])
+    run([PY, "-m", "ebmlib.assign", "--student-edition", "_build/student"])
     index = HTML / "index.html"
     say(f"The book is built. Open it in a browser:\n    {index.as_uri()}\n"
         f"or serve it:  {PY} -m http.server --directory {HTML.relative_to(ROOT)} 8000  "

@@ -1,57 +1,59 @@
 """ebmlib: the small, tested PyTorch library behind the energy-based models course companion.
 
-One idea per module, named after the lecture's words; the public API is re-exported here.
-Importing ebmlib has no side effects: it neither seeds nor prints. Call ``ebmlib.set_seed``.
+One idea per module, named after the lecture's words; the public API is re-exported here, grouped
+by the chapter that introduces it. Importing ebmlib has no side effects: it neither seeds nor
+prints. Call ``ebmlib.set_seed``.
+
+Conventions shared by the whole library:
+
+- energies are batch-first: ``energy(y) -> (B,)`` for ``y`` of shape (B, ...); low = good;
+- arguments are validated once, at the public entry point (``ebmlib._checks``); ``forward``
+  methods and inner loops do not check; a sampler or a descent that leaves the finite numbers
+  raises :class:`~ebmlib.errors.DivergenceError`;
+- randomness: ``generator=`` (a ``torch.Generator``, an int seed or None) on every stochastic
+  function and randomly initialised module; with a generator the global RNG is not touched;
+- steps of inference and sampling are ``step_size`` (``lr`` is an optimiser's learning rate);
+- ``return_trajectory=True``: a sampler returns the (steps + 1, B, ...) trajectory (its result is
+  the last state), every other function returns its usual result followed by the trajectory;
+- temperatures: free energies default to beta = inf (F_inf), densities to beta = 1;
+- plotting: ``ax=None`` (one panel, returns the Axes) or ``axes=None`` (several, returns the Figure).
 """
 
-from . import datasets, losses, plotting, widgets
-from .energies import (
-                       MLPEnergy,
-                       parabola,
-                       parabola_grad,
-                       quadratic,
-                       quadratic_grad,
-                       tilted_double_well,
-                       tilted_double_well_critical_points,
-                       tilted_double_well_grad,
-)
-from .free_energy import free_energy, gibbs_on_grid
-from .inference import (
-                       MultiStartResult,
-                       chain_energy,
-                       gradient_inference,
-                       min_sum_chain,
-                       multi_start_inference,
-)
-from .latent import (
-                       INFERENCE_METHODS,
-                       EllipseDecoder,
-                       HornDecoder,
-                       conditional_free_energy,
-                       conditional_latent_energy_table,
-                       free_energy_on_grid,
-                       infer_latent,
-                       latent_energy,
-                       latent_energy_table,
-                       latent_free_energy,
-                       latent_grid,
-                       local_minima,
-)
-from .samplers import PersistentChains, langevin
-from .models import RBM
-from .training import train
-from . import metrics, models, samplers
-from .models import (
-                       CausalTransformer,
-                       ConditionalMLPEnergy,
-                       GridEncoder,
-                       NoiseConditionalScore,
-                       ProductOfExperts,
-                       variational_free_energy,
-)
-from .samplers import annealed_langevin
+from . import datasets, losses, metrics, models, plotting, samplers, widgets
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
+
+# chapter 1: energies and inference
+from .energies import (parabola, parabola_grad, quadratic, quadratic_grad, tilted_double_well,
+                       tilted_double_well_critical_points, tilted_double_well_grad)
+from .inference import MultiStartResult, chain_energy, gradient_inference, min_sum_chain, multi_start_inference
+
+# chapter 2: latent-variable EBMs
+from .models import EllipseDecoder
+from .latent import (INFERENCE_METHODS, free_energy_on_grid, infer_latent, latent_energy, latent_energy_table,
+                     latent_free_energy, latent_grid, local_minima)
+
+# chapter 3: free energy
+from .free_energy import free_energy, gibbs_on_grid
+
+# chapter 4: self-supervised learning (the horn's conditional latent-variable EBM; masked tokens)
+from .models import HornDecoder
+from .latent import conditional_free_energy, conditional_latent_energy_table
+from .inference import masked_token_posterior
+
+# chapter 5: training (the shared loop, a small neural energy)
+from .models import MLPEnergy
+from .training import train
+
+# chapter 6: sampling
+from .models import RBM
+from .samplers import (PersistentChains, autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time,
+                       langevin, mala, metropolis_hastings, mode_hops)
+
+# chapter 10: EBMs today
+from .models import (CausalTransformer, ConditionalMLPEnergy, GridEncoder, NoiseConditionalScore, ProductOfExperts,
+                     variational_free_energy)
+from .samplers import annealed_langevin
 
 __version__ = "0.1.0"
 
@@ -63,22 +65,28 @@ __all__ = [
     "parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_double_well",
     "tilted_double_well_grad", "tilted_double_well_critical_points",
     "gradient_inference", "multi_start_inference", "MultiStartResult", "min_sum_chain", "chain_energy",
-    # chapters 2 and 3: latent-variable EBMs and free energy
+    # chapter 2: latent-variable EBMs
     "EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "latent_free_energy",
     "infer_latent", "INFERENCE_METHODS", "free_energy_on_grid", "local_minima",
+    # chapter 3: free energy
     "free_energy", "gibbs_on_grid",
-    # chapter 4: self-supervised learning (the horn's conditional latent-variable EBM)
-    "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
-    # chapter 5: training (the shared loop, a small neural energy) and Langevin sampling
-    "train", "MLPEnergy", "langevin", "PersistentChains",
-    # chapter 6: sampling from an energy (the RBM is also chapter 7's binary model)
-    "RBM",
+    # chapter 4: self-supervised learning
+    "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy", "masked_token_posterior",
+    # chapter 5: training
+    "train", "MLPEnergy",
+    # chapter 6: sampling
+    "langevin", "PersistentChains", "metropolis_hastings", "mala", "hmc", "RBM",
+    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
     # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
     # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:
     # ebmlib.losses.noise_conditional_dsm_loss, ebmlib.losses.energy_score, ebmlib.metrics, ...
     "NoiseConditionalScore", "annealed_langevin", "CausalTransformer", "ConditionalMLPEnergy", "ProductOfExperts",
     "GridEncoder", "variational_free_energy",
-    "metrics", "models", "samplers",
-    # submodules used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
-    "datasets", "losses", "plotting", "widgets",
+    # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
+    "datasets", "losses", "metrics", "models", "plotting", "samplers", "widgets",
 ]
+
+# appended by the chapter 1-5 review (issue 8): chapter 4's latent-capacity sweep
+from .latent import disc_latent_grid  # noqa: E402
+
+__all__ += ["disc_latent_grid"]

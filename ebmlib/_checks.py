@@ -17,8 +17,12 @@ import torch
 
 
 def check_tensor(t, name: str, *, ndim: int | tuple[int, ...] | None = None,
-                  finite: bool = True, floating: bool = True) -> torch.Tensor:
-    """Check that ``t`` is a tensor with the expected number of dims and finite floating values."""
+                  finite: bool = True, floating: bool = True, min_ndim: int | None = None) -> torch.Tensor:
+    """Check that ``t`` is a tensor with the expected number of dims and finite floating values.
+
+    ``ndim`` names the allowed numbers of dimensions; ``min_ndim`` asks for at least that many
+    (``min_ndim=2`` for a batch (B, ...) of points or images).
+    """
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     if ndim is not None:
@@ -26,6 +30,8 @@ def check_tensor(t, name: str, *, ndim: int | tuple[int, ...] | None = None,
         if t.dim() not in allowed:
             want = " or ".join(str(a) for a in allowed)
             raise ValueError(f"{name} must have {want} dimensions, got shape {tuple(t.shape)}")
+    if min_ndim is not None and t.dim() < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions (B, ...), got shape {tuple(t.shape)}")
     if floating and not t.is_floating_point():
         raise ValueError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
     if t.numel() == 0:
@@ -63,15 +69,78 @@ def check_nonneg_int(value, name: str) -> int:
     return int(value)
 
 
-def check_energy_output(e, batch: int, name: str = "energy") -> torch.Tensor:
-    """Check that an energy function returned a finite tensor of shape (B,)."""
+def check_int(value, name: str, *, minimum: int = 1) -> int:
+    """Check that ``value`` is an integer (not a bool, not a float) >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_nonneg_real(value, name: str) -> float:
+    """Check that ``value`` is a finite real number >= 0 (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)) \
+            or not math.isfinite(float(value)) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+def check_probability(value, name: str) -> float:
+    """Check that ``value`` is a real number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def check_limits(lim, name: str) -> tuple[float, float]:
+    """Check that ``lim`` is a pair (low, high) of finite numbers with low < high."""
+    try:
+        lo, hi = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {lim!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be finite with low < high, got {lim!r}")
+    return lo, hi
+
+
+def check_float_dtype(dtype, name: str = "dtype") -> torch.dtype:
+    """Check a floating ``torch.dtype`` (None: torch's default dtype) and return it."""
+    dtype = torch.get_default_dtype() if dtype is None else dtype
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise ValueError(f"{name} must be a floating-point torch.dtype, got {dtype!r}")
+    return dtype
+
+
+def renamed(new, old, new_name: str, old_name: str, default=None):
+    """Resolve an argument that was renamed: the value given under the new or the old name.
+
+    The old spelling is kept only where a chapter notebook still uses it; giving both is an error.
+    """
+    if old is not None:
+        if new is not None:
+            raise TypeError(f"give {new_name} or its old name {old_name}, not both")
+        return old
+    return default if new is None else new
+
+
+def check_energy_output(e, batch: int, name: str = "energy", *, where: str = "") -> torch.Tensor:
+    """Check that an energy function returned a finite tensor of shape (B,).
+
+    ``where`` says on what the energy was evaluated (e.g. ``"on the grid"``) for the message.
+    """
+    at = f" {where}" if where else ""
     if not isinstance(e, torch.Tensor):
-        raise ValueError(f"{name} must return a torch.Tensor of shape ({batch},), got {type(e).__name__}")
+        raise ValueError(f"{name} must return a torch.Tensor of shape ({batch},){at}, got {type(e).__name__}")
     if tuple(e.shape) != (batch,):
-        raise ValueError(f"{name} must return shape ({batch},) (one energy per sample), got {tuple(e.shape)}")
+        raise ValueError(f"{name} must return shape ({batch},) (one energy per sample){at}, got {tuple(e.shape)}")
     if not bool(torch.isfinite(e).all()):
-        raise ValueError(f"{name} returned NaN or infinite values")
+        raise ValueError(f"{name} returned NaN or infinite values{at}")
     return e
+
+
+def energy_on(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, name: str = "energy", *,
+              where: str = "") -> torch.Tensor:
+    """Evaluate ``energy(y)`` and check its output once (shape (B,), finite); the entry-point helper."""
+    return check_energy_output(energy(y), y.shape[0], name, where=where)
 
 
 def check_callable(f, name: str, what: str = "y of shape (B, ...) -> energies (B,)") -> Callable:
@@ -81,16 +150,43 @@ def check_callable(f, name: str, what: str = "y of shape (B, ...) -> energies (B
     return f
 
 
-def energy_and_grad(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor,
-                    ) -> tuple[torch.Tensor, torch.Tensor]:
+def energy_and_grad(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, *,
+                    check: bool = False, name: str = "energy") -> tuple[torch.Tensor, torch.Tensor]:
     """Energies (B,) and their input-gradient (B, ...) at ``y``, detached; no parameter gets a ``.grad``.
 
     Uses ``torch.autograd.grad`` with respect to ``y`` only, so a module's parameters are left
-    untouched (no ``.grad`` is written) whether or not they require gradients. Validates nothing:
-    call :func:`check_energy_output` once at the entry point.
+    untouched (no ``.grad`` is written) whether or not they require gradients. With ``check=True``
+    (once, at an entry point) the energy's output is validated: shape (B,), finite, and
+    differentiable in ``y``; inner loops call it with ``check=False`` and validate nothing.
     """
     with torch.enable_grad():
         y_var = y.detach().requires_grad_(True)
         e = energy(y_var)
+        if check:
+            check_energy_output(e, y.shape[0], name)
+            if not e.requires_grad:
+                raise ValueError(f"{name}(y) does not depend on y through autograd (its output has no grad_fn)")
         (grad,) = torch.autograd.grad(e.sum(), y_var)
     return e.detach(), grad
+
+
+def check_markov_chain(transition, initial) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check a (V, V) row-stochastic transition matrix and a (V,) initial distribution (uniform if None).
+
+    Returns both in float64.
+    """
+    check_tensor(transition, "transition", ndim=2)
+    v = transition.shape[0]
+    if transition.shape != (v, v):
+        raise ValueError(f"transition must be a square (V, V) matrix, got shape {tuple(transition.shape)}")
+    t64 = transition.to(torch.float64)
+    if bool((t64 < 0).any()) or not torch.allclose(t64.sum(1), torch.ones(v, dtype=torch.float64), atol=1e-6):
+        raise ValueError("transition must have non-negative rows that sum to 1 (row a: P(next | current = a))")
+    if initial is None:
+        return t64, torch.full((v,), 1.0 / v, dtype=torch.float64)
+    check_tensor(initial, "initial", ndim=1)
+    p0 = initial.to(torch.float64)
+    if p0.shape != (v,) or bool((p0 < 0).any()) or abs(float(p0.sum()) - 1.0) > 1e-6:
+        raise ValueError(f"initial must be a probability vector of shape ({v},), got {tuple(initial.shape)} "
+                         f"summing to {float(initial.sum()):.4g}")
+    return t64, p0

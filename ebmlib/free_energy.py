@@ -7,12 +7,17 @@ Marginalising a latent z out of an energy E(y, z) at inverse temperature beta gi
 a soft minimum over z: the mean of E over z as beta -> 0, the minimum as beta -> inf. Its Gibbs
 distribution exp(-beta F_beta(y)) / Z is the marginal over z of the joint Gibbs distribution of
 E(y, z). See chapter 3.
+
+The temperature convention of ebmlib: every free energy (this module's :func:`free_energy`,
+``latent_free_energy``, ``conditional_free_energy``, ``free_energy_on_grid``) defaults to
+beta = inf, the lecture's zero-temperature F_inf (a minimum, computed exactly); every density
+(``gibbs_on_grid``, ``losses.nll_loss``, ``losses.grid_log_likelihood``, ``losses.ml_gradient``)
+defaults to beta = 1 or asks for a finite beta, since exp(-inf * F) is not a density.
 """
 
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 import torch
@@ -61,12 +66,10 @@ def _check_beta(beta, energies: torch.Tensor, dim: int):
         out_nd = len(out_shape) + extra
         beta = beta.reshape((1,) * (out_nd - beta.dim()) + tuple(beta.shape))  # aligned with output
         return beta.unsqueeze(dim).to(energies.dtype), energies, dim
-    if not isinstance(beta, (Real, np.floating, np.integer)) or isinstance(beta, bool):
-        raise ValueError(f"beta must be a positive number (or math.inf) or a tensor, got {beta!r}")
     return check_positive(beta, "beta", allow_inf=True), energies, dim
 
 
-def free_energy(energies: torch.Tensor, beta: float | torch.Tensor = 1.0, dim: int = -1) -> torch.Tensor:
+def free_energy(energies: torch.Tensor, beta: float | torch.Tensor = math.inf, dim: int = -1) -> torch.Tensor:
     """Soft minimum of an energy table over its latent axis ``dim`` at inverse temperature beta.
 
     F_beta = -(1/beta) * (logsumexp(-beta * E, dim) - log N),   N = energies.shape[dim].
@@ -78,7 +81,7 @@ def free_energy(energies: torch.Tensor, beta: float | torch.Tensor = 1.0, dim: i
 
     Args:
         energies: energy table, e.g. (B, N_z) over a latent grid; floating point, finite.
-        beta: inverse temperature > 0, ``math.inf``, or a positive tensor broadcastable to the
+        beta: inverse temperature > 0, ``math.inf`` (the default: the minimum), or a positive tensor broadcastable to the
             output shape (``energies`` with ``dim`` removed); extra leading dimensions stack results,
             e.g. betas of shape (K, 1) against a (B, N_z) table give a (K, B) result.
         dim: the latent axis to minimise over.

@@ -9,7 +9,9 @@ from typing import Callable, NamedTuple
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_nonneg_int, check_positive, check_tensor
+from ._checks import (check_callable, check_markov_chain, check_nonneg_int, check_positive, check_tensor,
+                      energy_and_grad, renamed)
+from .errors import DivergenceError
 
 __all__ = [
     "gradient_inference",
@@ -17,89 +19,87 @@ __all__ = [
     "MultiStartResult",
     "min_sum_chain",
     "chain_energy",
+    "masked_token_posterior",
 ]
 
 Energy = Callable[[torch.Tensor], torch.Tensor]
+
+CHECK_EVERY = 32  # look for divergence every this many steps and after the last (a host sync each)
 
 
 # --------------------------------------------------------------------------------------------
 # Gradient-based inference
 # --------------------------------------------------------------------------------------------
 
-def _energy_and_grad(energy: Energy, y: torch.Tensor, step: int, lr: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Evaluate energy(y) (B,) and its gradient in y (B, D), with loud errors on bad output."""
-    batch = y.shape[0]
-    with torch.enable_grad():
-        y_req = y.detach().requires_grad_(True)  # our own leaf: the caller's tensors are untouched
-        e = energy(y_req)
-        if not isinstance(e, torch.Tensor):
-            raise ValueError(f"energy must return a torch.Tensor of shape ({batch},), got {type(e).__name__}")
-        if tuple(e.shape) != (batch,):
-            raise ValueError(f"energy must return shape ({batch},) (one energy per row of y), got {tuple(e.shape)}")
-        if not bool(torch.isfinite(e).all()):
-            hint = ("the iterates are diverging: the step size lr={lr} is probably too large for this "
-                    "energy's curvature; try a smaller lr").format(lr=lr) if step > 0 else (
-                    "the starting points y0 give a non-finite energy")
-            raise ValueError(f"energy became non-finite (NaN or inf) at step {step}: {hint}")
-        if not e.requires_grad:
-            raise ValueError("energy(y) does not depend on y through autograd (its output has no grad_fn)")
-        (grad,) = torch.autograd.grad(e.sum(), y_req)  # w.r.t. y only: no parameter .grad is touched
-    return e.detach(), grad
-
-
 def gradient_inference(
     energy: Energy,
     y0: torch.Tensor,
     *,
     steps: int = 100,
-    lr: float = 0.1,
+    step_size: float | None = None,
+    lr: float | None = None,  # old name of step_size, kept while chapter 1's notebook uses it
     return_trajectory: bool = False,
     progress: bool = False,
 ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
     """Find low-energy outputs by gradient descent on y, one independent descent per row of y0.
 
-    y_{t+1} = y_t - lr * dF/dy (y_t),   t = 0, ..., steps - 1
+    y_{t+1} = y_t - eps * dF/dy (y_t),   t = 0, ..., steps - 1
 
     The energy's parameters are left alone (no ``requires_grad`` flips, no ``.grad`` written):
-    the gradient is taken with respect to y only.
+    the gradient is taken with respect to y only. The energy's output is validated once, at y0;
+    the iterates are checked for NaN/inf every few steps and after the last.
 
     Args:
-        energy: callable mapping y (B, D) to energies (B,).
-        y0: starting points, shape (B, D).
+        energy: callable mapping y (B, ...) to energies (B,).
+        y0: starting points, shape (B, ...) (usually (B, D)).
         steps: number of gradient steps (>= 0).
-        lr: step size (> 0).
+        step_size: eps > 0 (default 0.1). ``lr`` is its old name, still accepted.
         return_trajectory: also return every iterate.
         progress: show a tqdm progress bar.
 
     Returns:
-        The final points y_T, shape (B, D); with ``return_trajectory=True`` the pair
-        ``(y_T, trajectory)`` where trajectory has shape (steps + 1, B, D) and starts with y0.
+        The final points y_T, shape (B, ...); with ``return_trajectory=True`` the pair
+        ``(y_T, trajectory)`` where trajectory has shape (steps + 1, B, ...) and starts with y0
+        (the convention of every function that is not a sampler: its usual result, then the
+        trajectory).
 
     Raises:
-        ValueError: bad settings or shapes, or an energy that becomes NaN/inf (a step size too
-            large for the landscape makes the iterates diverge).
+        ValueError: bad settings or shapes, or an energy that is not finite (B,) at y0.
+        ebmlib.errors.DivergenceError: the iterates reached NaN/inf (a step size too large for the landscape).
 
     See chapter 1.
     """
-    if not callable(energy):
-        raise ValueError(f"energy must be callable (y -> energies of shape (B,)), got {type(energy).__name__}")
-    check_tensor(y0, "y0", ndim=2)
+    check_callable(energy, "energy", "y of shape (B, ...) -> energies of shape (B,)")
+    check_tensor(y0, "y0", min_ndim=2)
     steps = check_nonneg_int(steps, "steps")
-    lr = check_positive(lr, "lr")
+    eps = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.1), "step_size" if lr is None else "lr")
     y = y0.detach().clone()
-    path = [y.clone()] if return_trajectory else None
-    for t in tqdm(range(steps), disable=not progress, desc="gradient inference"):
-        _, grad = _energy_and_grad(energy, y, t, lr)
-        y = y - lr * grad  # (B, D)
-        if not bool(torch.isfinite(y).all()):
-            raise ValueError(
-                f"y became non-finite (NaN or inf) at step {t + 1}: the iterates are diverging; the "
-                f"step size lr={lr} is probably too large for this energy's curvature; try a smaller lr")
-        if path is not None:
-            path.append(y.clone())
+    path = [y] if return_trajectory else None
+    _, grad = energy_and_grad(energy, y, check=True)  # validated once, at the start
+    t = 0
+    try:
+        for t in tqdm(range(steps), disable=not progress, desc="gradient inference"):
+            if t:
+                _, grad = energy_and_grad(energy, y)
+            y = y - eps * grad  # (B, ...)
+            if path is not None:
+                path.append(y)
+            if (t + 1) % CHECK_EVERY == 0 or t + 1 == steps:
+                _check_finite(y, t + 1, eps)
+    except ValueError as err:  # an energy that validates its input refused the diverged iterates
+        if isinstance(err, DivergenceError) or bool(torch.isfinite(y).all()):
+            raise
+        _check_finite(y, t, eps)
     if path is not None:
-        return y, torch.stack(path)  # (steps + 1, B, D)
+        return y, torch.stack(path)  # (steps + 1, B, ...)
     return y
+
+
+def _check_finite(y: torch.Tensor, step: int, eps: float) -> None:
+    if not bool(torch.isfinite(y).all()):  # one host synchronisation
+        raise DivergenceError(
+            f"gradient inference diverged: y reached NaN/inf by step {step}; the step size {eps} is "
+            f"probably too large for this energy's curvature, try a smaller one", step=step)
 
 
 class MultiStartResult(NamedTuple):
@@ -112,14 +112,9 @@ class MultiStartResult(NamedTuple):
     end_energies: torch.Tensor  # (S, B)
 
 
-def multi_start_inference(
-    energy: Energy,
-    starts: torch.Tensor,
-    *,
-    steps: int = 100,
-    lr: float = 0.1,
-    progress: bool = False,
-) -> MultiStartResult:
+def multi_start_inference(energy: Energy, starts: torch.Tensor, *, steps: int = 100, step_size: float | None = None,
+                          lr: float | None = None,  # old name of step_size, kept while chapter 1's notebook uses it
+                          progress: bool = False) -> MultiStartResult:
     """Run gradient inference from S starts per batch element and keep the lowest end.
 
     y_best[b] = argmin_{s} F(y_T^{(s)}[b]),   y_T^{(s)} = gradient_inference(F, starts[s])
@@ -130,7 +125,8 @@ def multi_start_inference(
     Args:
         energy: callable mapping y (B, D) to energies (B,).
         starts: starting points, shape (S, B, D).
-        steps, lr, progress: as in :func:`gradient_inference`.
+        steps, step_size, progress: as in :func:`gradient_inference` (``lr``: the old name of
+            ``step_size``).
 
     Returns:
         A :class:`MultiStartResult` (best (B, D), best_energy (B,), best_index (B,),
@@ -141,10 +137,11 @@ def multi_start_inference(
     check_tensor(starts, "starts", ndim=3)
     ends, energies = [], []
     for s in tqdm(range(starts.shape[0]), disable=not progress, desc="starts"):
-        y = gradient_inference(energy, starts[s], steps=steps, lr=lr)
-        e, _ = _energy_and_grad(energy, y, steps, lr)
+        y = gradient_inference(energy, starts[s], steps=steps, step_size=step_size, lr=lr)
+        with torch.no_grad():
+            e = energy(y)  # (B,)
         ends.append(y)
-        energies.append(e)
+        energies.append(e.detach())
     ends_t = torch.stack(ends)  # (S, B, D)
     energies_t = torch.stack(energies)  # (S, B)
     best_index = energies_t.argmin(dim=0)  # (B,)
@@ -244,3 +241,51 @@ def min_sum_chain(unary: torch.Tensor, pairwise: torch.Tensor) -> tuple[torch.Lo
     for arg in reversed(back):
         states.append(int(arg[states[-1]]))
     return torch.tensor(states[::-1], dtype=torch.long), min_energy
+
+
+# --------------------------------------------------------------------------------------------
+# Exact inference of a masked token in a Markov chain (Bayes' rule)
+# --------------------------------------------------------------------------------------------
+
+def masked_token_posterior(tokens: torch.Tensor, position: torch.Tensor, transition: torch.Tensor, *,
+                           initial: torch.Tensor | None = None) -> torch.Tensor:
+    """The exact distribution of a masked token given all the others, for a Markov chain (Bayes' rule).
+
+    P(s_t = v | rest) is proportional to P(s_{t-1} -> v) P(v -> s_{t+1}) (initial[v] instead of the
+    first factor at t = 0; no second factor at the last position). Only the two neighbours matter.
+
+    Args:
+        tokens: int64 token ids, (B, T); the value at the masked position is ignored.
+        position: int64 masked position of each sequence, (B,), in [0, T).
+        transition: (V, V) row-stochastic matrix of the chain.
+        initial: (V,) distribution of the first token (uniform if None).
+
+    Returns:
+        Probabilities, float64 of shape (B, V) (rows sum to 1).
+
+    See chapter 4.
+    """
+    t64, p0 = check_markov_chain(transition, initial)
+    if not isinstance(tokens, torch.Tensor) or not isinstance(position, torch.Tensor):
+        raise TypeError("tokens and position must be torch.Tensors")
+    if tokens.dtype != torch.int64 or tokens.dim() != 2 or tokens.numel() == 0:
+        raise ValueError(f"tokens must be a non-empty int64 tensor of shape (B, T), got {tokens.dtype} {tuple(tokens.shape)}")
+    b, length = tokens.shape
+    if position.dtype != torch.int64 or tuple(position.shape) != (b,):
+        raise ValueError(f"position must be an int64 tensor of shape ({b},), got {position.dtype} {tuple(position.shape)}")
+    v = t64.shape[0]
+    if bool((tokens < 0).any()) or bool((tokens >= v).any()):
+        raise ValueError(f"tokens must lie in [0, {v}) (the vocabulary of the transition matrix)")
+    if bool((position < 0).any()) or bool((position >= length).any()):
+        raise ValueError(f"position must lie in [0, {length}), got values from {int(position.min())} to {int(position.max())}")
+    rows = torch.arange(b)
+    left = tokens[rows, (position - 1).clamp(min=0)]  # (B,)
+    right = tokens[rows, (position + 1).clamp(max=length - 1)]  # (B,)
+    prior = torch.where((position == 0)[:, None], p0.expand(b, v), t64[left])  # (B, V): P(v | left)
+    like = torch.where((position == length - 1)[:, None], torch.ones(b, v, dtype=torch.float64),
+                       t64[:, right].T)  # (B, V): P(right | v)
+    joint = prior * like  # (B, V)
+    total = joint.sum(1, keepdim=True)
+    if bool((total <= 0).any()):
+        raise ValueError("some sequences have probability 0 under the chain: no token fits their neighbours")
+    return joint / total

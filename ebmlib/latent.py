@@ -9,50 +9,24 @@ exhaustive search over a grid of z, gradient descent or L-BFGS. See chapter 2.
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from typing import Callable
 
 import torch
-from torch import nn
 from tqdm.auto import tqdm
 
-from ._checks import check_nonneg_int, check_positive, check_real, check_tensor
+from ._checks import (check_callable, check_int, check_nonneg_int, check_positive, check_real, check_tensor,
+                      energy_and_grad, renamed)
+from .errors import DivergenceError
 from .free_energy import free_energy
+from .models.decoders import EllipseDecoder, HornDecoder  # kept importable from here (ebmlib.latent.*)
 
-__all__ = ["EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
-           "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy",
+__all__ = ["latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
+           "conditional_latent_energy_table", "conditional_free_energy",
            "latent_free_energy", "free_energy_on_grid", "local_minima", "INFERENCE_METHODS"]
 
 INFERENCE_METHODS = ("grid", "gd", "lbfgs")
 
 Decoder = Callable[[torch.Tensor], torch.Tensor]
-
-
-class EllipseDecoder(nn.Module):
-    """The practicum's decoder: a latent angle z to a point on an axis-aligned ellipse.
-
-    g(z) = [w1 cos z, w2 sin z], with learnable half-axes w = (w1, w2).
-
-    Args:
-        w: initial half-axes (w1, w2); (2, 1.5) is the true ellipse of the data at x = 0.
-        dtype: dtype of the parameter (default: torch's default dtype).
-
-    See chapter 2.
-    """
-
-    def __init__(self, w: Sequence[float] = (2.0, 1.5), *, dtype: torch.dtype | None = None) -> None:
-        super().__init__()
-        w_t = torch.as_tensor(w, dtype=dtype if dtype is not None else torch.get_default_dtype())
-        if w_t.shape != (2,) or not bool(torch.isfinite(w_t).all()):
-            raise ValueError(f"w must be two finite numbers (w1, w2), got {w!r}")
-        self.w = nn.Parameter(w_t.clone())
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """Map latents z of shape (...,) to points g(z) of shape (..., 2)."""
-        check_tensor(z, "z")
-        return torch.stack([self.w[0] * torch.cos(z), self.w[1] * torch.sin(z)], dim=-1)
-
-    def extra_repr(self) -> str:
-        return "w=(" + ", ".join(f"{v:.4g}" for v in self.w.detach().tolist()) + ")"
 
 
 def latent_grid(n: int = 48, *, dtype: torch.dtype | None = None,
@@ -70,8 +44,7 @@ def latent_grid(n: int = 48, *, dtype: torch.dtype | None = None,
 
     See chapter 2.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    n = check_int(n, "n")
     return torch.arange(n, dtype=dtype or torch.get_default_dtype(), device=device) * (2 * math.pi / n)
 
 
@@ -81,8 +54,7 @@ def _check_y(y) -> torch.Tensor:
 
 def _decode(decoder: Decoder, z: torch.Tensor, d: int) -> torch.Tensor:
     """Run the decoder on latents z of shape (M,) and check that it returns (M, d)."""
-    if not callable(decoder):
-        raise ValueError(f"decoder must be callable (z of shape (M,) -> (M, D)), got {type(decoder).__name__}")
+    check_callable(decoder, "decoder", "z of shape (M,) -> (M, D)")
     g = decoder(z)
     if not isinstance(g, torch.Tensor) or tuple(g.shape) != (z.shape[0], d):
         got = tuple(g.shape) if isinstance(g, torch.Tensor) else type(g).__name__
@@ -159,12 +131,13 @@ def _check_method(method) -> str:
 
 
 def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_grid: torch.Tensor | None = None,
-                 z0: float | torch.Tensor | None = None, steps: int = 100, lr: float | None = None,
+                 z0: float | torch.Tensor | None = None, steps: int = 100, step_size: float | None = None,
+                 lr: float | None = None,  # old name of step_size, kept while chapter 2's notebook uses it
                  return_trajectory: bool = False, progress: bool = False):
     """Find the best latent of each sample, z_check = argmin_z E(y, z), and F_inf = E(y, z_check).
 
     ``"grid"``: exhaustive search over ``z_grid``; ``"gd"``: gradient descent
-    z <- z - lr * dE/dz from ``z0``; ``"lbfgs"``: ``torch.optim.LBFGS`` (strong Wolfe line search)
+    z <- z - eps * dE/dz from ``z0``; ``"lbfgs"``: ``torch.optim.LBFGS`` (strong Wolfe line search)
     from ``z0``, one iteration per step. The descents find a local minimum near the start; for
     the periodic ellipse decoder their z is not wrapped (``torch.remainder(z, 2 * math.pi)`` does).
     The decoder's parameters and their ``requires_grad`` flags are left untouched; F_inf is
@@ -178,12 +151,18 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         z_grid: latents for ``"grid"``, (N_z,) (default ``latent_grid(48)``).
         z0: start of ``"gd"``/``"lbfgs"``: a number or a tensor (B,) (default 0).
         steps: iterations of ``"gd"``/``"lbfgs"``, >= 0.
-        lr: step size > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``).
+        step_size: eps > 0 (default 0.1 for ``"gd"``, 1.0 for ``"lbfgs"``, its initial step);
+            ``lr`` is its old name, still accepted.
         return_trajectory: also return the iterates, (steps + 1, B) (``"gd"``/``"lbfgs"`` only).
         progress: show a tqdm progress bar over the steps.
 
     Returns:
-        ``(z_check (B,), F_inf (B,))``, plus ``trajectory (steps + 1, B)`` if ``return_trajectory``.
+        ``(z_check (B,), F_inf (B,))``, plus ``trajectory (steps + 1, B)`` if ``return_trajectory``
+        (the convention of every function that is not a sampler: its usual result, then the trajectory).
+
+    Raises:
+        ValueError: bad settings or shapes.
+        ebmlib.errors.DivergenceError: the descent reached NaN/inf (a step size too large).
 
     See chapter 2.
     """
@@ -197,9 +176,8 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
         table = latent_energy_table(y, decoder, z_grid)  # (B, N_z)
         f_inf, idx = table.min(dim=-1)
         return z_grid[idx].detach(), f_inf
-    if lr is None:
-        lr = 0.1 if method == "gd" else 1.0
-    lr = check_positive(lr, "lr")
+    lr = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.1 if method == "gd" else 1.0),
+                        "step_size" if lr is None else "lr")
     b = y.shape[0]
     if z0 is None:
         z = torch.zeros(b, dtype=y.dtype, device=y.device)
@@ -211,20 +189,15 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     else:
         z = torch.full((b,), float(check_real(z0, "z0")), dtype=y.dtype, device=y.device)
     y_d = y.detach()
+    latent_energy(y_d, z, decoder)  # validates the start and the decoder once; the loop trusts them
 
-    def energy_and_grad(zz: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        if not bool(torch.isfinite(zz).all()):
-            raise ValueError(f"{method} diverged (non-finite z); try a smaller lr")
-        with torch.enable_grad():
-            zz = zz.detach().requires_grad_(True)
-            e = latent_energy(y_d, zz, decoder)  # (B,)
-            (g,) = torch.autograd.grad(e.sum(), zz)  # samples are independent: grad of the sum
-        return e.detach(), g
+    def energy(zz: torch.Tensor) -> torch.Tensor:
+        return ((y_d - decoder(zz)) ** 2).sum(-1)  # (B,): E(y_i, z_i), unchecked
 
     traj = [z.clone()]
     if method == "gd":
         for _ in tqdm(range(steps), disable=not progress, desc="gradient descent on z"):
-            _, g = energy_and_grad(z)
+            _, g = energy_and_grad(energy, z)
             z = z - lr * g
             traj.append(z.clone())
     else:
@@ -233,7 +206,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
                                 tolerance_grad=1e-12, tolerance_change=1e-15)
 
         def closure() -> torch.Tensor:
-            e, g = energy_and_grad(z_param)
+            e, g = energy_and_grad(energy, z_param)
             z_param.grad = g
             return e.sum()
 
@@ -242,11 +215,10 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
             traj.append(z_param.detach().clone())
         z = z_param.detach()
     z_check = z.detach()
-    if not bool(torch.isfinite(z_check).all()):
-        raise ValueError(f"{method} diverged (non-finite z); try a smaller lr")
+    if not bool(torch.isfinite(z_check).all()):  # one check, at the end
+        raise DivergenceError(f"{method} diverged (z reached NaN/inf); try a smaller step_size than {lr}",
+                              step=steps)
     f_inf = latent_energy(y, z_check, decoder)
-    if not bool(torch.isfinite(f_inf).all()):
-        raise ValueError(f"{method} diverged (non-finite energy); try a smaller lr")
     if return_trajectory:
         return z_check, f_inf, torch.stack(traj)  # (steps + 1, B)
     return z_check, f_inf
@@ -275,12 +247,11 @@ def free_energy_on_grid(decoder: Decoder, y1: torch.Tensor, y2: torch.Tensor, *,
     check_tensor(y1, "y1", ndim=1)
     check_tensor(y2, "y2", ndim=1)
     Y2, Y1 = torch.meshgrid(y2, y1, indexing="ij")  # (n2, n1) each
-    with torch.enable_grad():
-        y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1).detach().requires_grad_(True)  # (n2*n1, 2)
-        F = latent_free_energy(y, decoder, beta=beta, z_grid=z_grid)  # (n2*n1,)
-        (grad,) = torch.autograd.grad(F.sum(), y)
+    y = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=-1)  # (n2*n1, 2)
+    F, grad = energy_and_grad(lambda v: latent_free_energy(v, decoder, beta=beta, z_grid=z_grid), y)
+    # F (n2*n1,), grad (n2*n1, 2)
     n2, n1 = Y1.shape
-    return F.detach().reshape(n2, n1), grad.reshape(n2, n1, 2)
+    return F.reshape(n2, n1), grad.reshape(n2, n1, 2)
 
 
 def local_minima(table: torch.Tensor, *, periodic: bool = True) -> torch.Tensor:
@@ -315,54 +286,6 @@ def local_minima(table: torch.Tensor, *, periodic: bool = True) -> torch.Tensor:
 ConditionalDecoder = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-class HornDecoder(nn.Module):
-    """The horn practicum's decoder: an ellipse whose half-axes a small network predicts from x.
-
-    g(x, z) = [f1(x) cos z, f2(x) sin z],  f: 1 -> hidden -> hidden -> 2 with ReLU.
-
-    The first layer starts with unit slopes and its kinks spread evenly over [0, 1)
-    (h_j = relu(x - j / hidden)), so that every unit is alive on the data's x range and the
-    piecewise-linear f can bend where it must; the other layers use PyTorch's default
-    initialisation, drawn from ``generator`` when one is given.
-
-    Args:
-        hidden: width of the two hidden layers, >= 1 (8 in the practicum).
-        generator: a ``torch.Generator`` for the random initial weights (global RNG if None).
-        dtype: dtype of the parameters (default: torch's default dtype).
-
-    See chapter 4.
-    """
-
-    def __init__(self, hidden: int = 8, *, generator: torch.Generator | None = None,
-                 dtype: torch.dtype | None = None) -> None:
-        super().__init__()
-        if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
-            raise ValueError(f"hidden must be a positive integer, got {hidden!r}")
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
-        dtype = dtype if dtype is not None else torch.get_default_dtype()
-        self.f = nn.Sequential(nn.Linear(1, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
-                               nn.Linear(hidden, 2)).to(dtype)
-        with torch.no_grad():
-            for layer in (self.f[2], self.f[4]):  # PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
-                bound = 1.0 / math.sqrt(layer.in_features)
-                layer.weight.uniform_(-bound, bound, generator=generator)
-                layer.bias.uniform_(-bound, bound, generator=generator)
-            self.f[0].weight.fill_(1.0)
-            self.f[0].bias.copy_(-torch.arange(hidden, dtype=dtype) / hidden)
-
-    def radii(self, x: torch.Tensor) -> torch.Tensor:
-        """The predicted half-axes f(x): x of shape (B,) -> (B, 2)."""
-        check_tensor(x, "x", ndim=1)
-        return self.f(x[:, None])  # (B, 1) -> (B, 2)
-
-    def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """Points g(x_i, z_k) for x of shape (B,) and latents z of shape (N_z,): (B, N_z, 2)."""
-        r = self.radii(x)  # (B, 2)
-        check_tensor(z, "z", ndim=1)
-        return torch.stack([r[:, None, 0] * torch.cos(z), r[:, None, 1] * torch.sin(z)], dim=-1)  # (B, N_z, 2)
-
-
 def conditional_latent_energy_table(x: torch.Tensor, y: torch.Tensor, decoder: ConditionalDecoder,
                                     z_grid: torch.Tensor | None = None) -> torch.Tensor:
     """Energy of every pair (x_i, y_i) at every latent of a grid: E[i, k] = ||y_i - g(x_i, z_k)||^2.
@@ -387,8 +310,7 @@ def conditional_latent_energy_table(x: torch.Tensor, y: torch.Tensor, decoder: C
         raise ValueError(f"x and y must have the same number of samples, got x {tuple(x.shape)} and y {tuple(y.shape)}")
     z_grid = latent_grid(48, dtype=y.dtype, device=y.device) if z_grid is None else z_grid
     check_tensor(z_grid, "z_grid", ndim=(1, 2))
-    if not callable(decoder):
-        raise ValueError(f"decoder must be callable (x (B,), z (N_z, ...) -> (B, N_z, D)), got {type(decoder).__name__}")
+    check_callable(decoder, "decoder", "x (B,), z (N_z, ...) -> (B, N_z, D)")
     g = decoder(x, z_grid)
     want = (y.shape[0], z_grid.shape[0], y.shape[1])
     if not isinstance(g, torch.Tensor) or tuple(g.shape) != want:
@@ -419,3 +341,35 @@ def conditional_free_energy(x: torch.Tensor, y: torch.Tensor, decoder: Condition
     See chapter 4.
     """
     return free_energy(conditional_latent_energy_table(x, y, decoder, z_grid), beta, dim=-1)
+
+
+# --- appended by the chapter 1-5 review (issue 8): latent capacity, the knob of chapter 4's collapse --
+# With E(y, z) = ||y - f(x) - z||^2 and z confined to the disc ||z|| <= r, the zero-temperature free
+# energy is (max(0, ||y - f(x)|| - r))^2: the radius r sets how much of the plane can have low energy.
+
+def disc_latent_grid(radius: float, spacing: float, *, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """The points of the square grid spacing * Z^2 that lie in the disc ||z|| <= radius.
+
+    Every point of the disc is within spacing / sqrt(2) of a grid point, so the grid's free energy
+    exceeds the exact one by at most about spacing^2 / 2 inside the disc. radius = 0 gives z = 0 only.
+
+    Args:
+        radius: r >= 0, the bound on ||z||.
+        spacing: h > 0, the grid step.
+        dtype: floating dtype (default: torch's default dtype).
+
+    Returns:
+        (N, 2) tensor of latents, the origin included; N grows like pi r^2 / h^2.
+
+    See chapter 4.
+    """
+    if isinstance(radius, bool) or not isinstance(radius, (int, float)) or not math.isfinite(radius) or radius < 0:
+        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    spacing = check_positive(spacing, "spacing")
+    k = int(math.floor(radius / spacing))
+    axis = torch.arange(-k, k + 1, dtype=dtype or torch.get_default_dtype()) * spacing  # (2k + 1,)
+    grid = torch.cartesian_prod(axis, axis).reshape(-1, 2)  # ((2k + 1)^2, 2)
+    return grid[(grid**2).sum(dim=1) <= radius**2 * (1 + 1e-12)]  # (N, 2), inside the disc
+
+
+__all__ += ['disc_latent_grid']

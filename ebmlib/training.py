@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Sequence
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_positive, check_tensor
+from ._checks import check_int, check_positive, check_tensor
+from .utils import as_generator
 
 __all__ = ["train"]
 
@@ -62,7 +63,7 @@ def train(
     lr: float,
     optimizer: str = "adam",
     batch_size: int | None = None,
-    generator: torch.Generator | None = None,
+    generator: torch.Generator | int | None = None,
     clip_grad_norm: float | None = None,
     optimizer_kwargs: dict | None = None,
     progress: bool = True,
@@ -85,7 +86,8 @@ def train(
         lr: learning rate, > 0.
         optimizer: ``"adam"`` or ``"sgd"``.
         batch_size: mini-batch size; None means the full data every step.
-        generator: torch.Generator for the shuffling (same generator state -> same batches).
+        generator: ``torch.Generator``, int seed or None (global RNG) for the shuffling (same
+            generator state -> same batches).
         clip_grad_norm: if given, rescale the gradient to at most this total norm before a step.
         optimizer_kwargs: extra arguments for the optimiser (e.g. ``{"momentum": 0.9}``).
         progress: show a ``tqdm.auto`` progress bar with the current loss.
@@ -105,17 +107,18 @@ def train(
     See chapter 5.
     """
     params = _parameters(params_or_module)
-    epochs = check_positive(epochs, "epochs", integer=True)
+    epochs = check_int(epochs, "epochs")
     lr = check_positive(lr, "lr")
     if optimizer not in _OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(_OPTIMIZERS)}, got {optimizer!r}")
     if batch_size is not None:
-        batch_size = check_positive(batch_size, "batch_size", integer=True)
+        batch_size = check_int(batch_size, "batch_size")
     if clip_grad_norm is not None:
         clip_grad_norm = check_positive(clip_grad_norm, "clip_grad_norm")
     if data is not None:
         tensors, n = _data_tensors(data)
         unpack = not isinstance(data, torch.Tensor)
+    generator = as_generator(generator)
     opt = _OPTIMIZERS[optimizer](params, lr=lr, **(optimizer_kwargs or {}))
 
     history: list[float] = []

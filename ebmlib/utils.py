@@ -7,6 +7,8 @@ import random
 import numpy as np
 import torch
 
+from ._checks import check_nonneg_int
+
 __all__ = ["set_seed", "get_device", "make_generator", "as_generator"]
 
 
@@ -18,11 +20,7 @@ def set_seed(seed: int) -> None:
 
     See chapter 1 (every notebook's setup cell calls it).
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r} ({type(seed).__name__})")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    seed = int(seed)
+    seed = check_nonneg_int(seed, "seed")
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -48,9 +46,7 @@ def make_generator(seed: int | None = None, device: torch.device | str = "cpu") 
     """Return a ``torch.Generator`` on ``device``, seeded with ``seed`` when one is given."""
     gen = torch.Generator(device=device)
     if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
-        gen.manual_seed(int(seed))
+        gen.manual_seed(check_nonneg_int(seed, "seed"))
     return gen
 
 

@@ -1,7 +1,7 @@
 """The book's configuration and notebooks agree with each other.
 
-- every chapter notebook starts with the one setup cell, whose Colab install URL is the repository
-  URL and branch configured once in _config.yml;
+- every chapter notebook starts with its title and motivation (a markdown cell), followed by the one
+  setup cell, whose Colab install URL is the repository URL and branch configured once in _config.yml;
 - every chapter notebook is in _toc.yml and every _toc.yml entry exists;
 - notebooks are stored executed, in order, with no error outputs (nbval compares these outputs).
 """
@@ -53,8 +53,11 @@ def test_repository_is_configured_once():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_setup_cell_installs_from_configured_repository(path: Path):
     cells = load(path)["cells"]
-    first = cells[0]
-    assert first["cell_type"] == "code", f"{path.name}: the first cell must be the setup code cell"
+    title = cells[0]
+    assert title["cell_type"] == "markdown" and re.search(r"^# \S", source(title), re.M), (
+        f"{path.name}: the first cell must be the chapter's title and motivation")
+    first = cells[1]
+    assert first["cell_type"] == "code", f"{path.name}: the second cell must be the setup code cell"
     src = source(first)
     urls = re.findall(r'"ebmlib @ (git\+\S+)"', src)
     expected = f"git+{CONFIG['repository']['url']}@{CONFIG['repository']['branch']}"
@@ -62,8 +65,8 @@ def test_setup_cell_installs_from_configured_repository(path: Path):
     assert 'if "google.colab" in sys.modules:' in src, f"{path.name}: the install must run on Colab only"
     assert "ebmlib.set_seed(0)" in src, f"{path.name}: the setup cell must call ebmlib.set_seed(0)"
     assert first.get("outputs", []) == [], f"{path.name}: the setup cell must be silent outside Colab"
-    later = [i for i, c in enumerate(cells[1:], 1) if c["cell_type"] == "code" and "%pip" in source(c)]
-    assert not later, f"{path.name}: only the first cell may install packages (cells {later})"
+    later = [i for i, c in enumerate(cells[2:], 2) if c["cell_type"] == "code" and "%pip" in source(c)]
+    assert not later, f"{path.name}: only the setup cell may install packages (cells {later})"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

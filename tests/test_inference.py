@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ebmlib.energies import parabola, quadratic, tilted_double_well, tilted_double_well_critical_points
-from ebmlib.inference import chain_energy, gradient_inference, min_sum_chain, multi_start_inference
+from ebmlib.inference import (chain_energy, gradient_inference, masked_token_posterior, min_sum_chain,
+                              multi_start_inference)
 
 
 def spd(d, seed):
@@ -24,7 +25,7 @@ def test_converges_to_quadratic_minimizer():
     A, b = spd(3, 0)
     lr = 1.0 / float(torch.linalg.eigvalsh(A).max())
     y0 = torch.randn(4, 3, generator=torch.Generator().manual_seed(1), dtype=torch.float64) * 5
-    y = gradient_inference(lambda v: quadratic(v, A, b), y0, steps=2000, lr=lr)
+    y = gradient_inference(lambda v: quadratic(v, A, b), y0, steps=2000, step_size=lr)
     torch.testing.assert_close(y, torch.linalg.solve(A, b).expand(4, 3), atol=1e-8, rtol=0)
 
 
@@ -34,7 +35,7 @@ def test_matches_closed_form_iterates_on_a_quadratic(steps):
     A, b = spd(2, 2)
     lr = 0.3 / float(torch.linalg.eigvalsh(A).max())
     y0 = torch.randn(6, 2, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
-    y, traj = gradient_inference(lambda v: quadratic(v, A, b), y0, steps=steps, lr=lr, return_trajectory=True)
+    y, traj = gradient_inference(lambda v: quadratic(v, A, b), y0, steps=steps, step_size=lr, return_trajectory=True)
     y_star = torch.linalg.solve(A, b)
     ref = y_star + (y0 - y_star) @ torch.linalg.matrix_power(torch.eye(2, dtype=torch.float64) - lr * A, steps).T
     torch.testing.assert_close(y, ref)
@@ -47,14 +48,14 @@ def test_parabola_finds_both_branches():
     x = torch.tensor([0.25, 1.0, 2.25], dtype=torch.float64)
     for sign in (1.0, -1.0):
         y0 = torch.full((3, 1), 1.7 * sign, dtype=torch.float64)
-        y = gradient_inference(lambda v: parabola(x, v), y0, steps=500, lr=0.02)
+        y = gradient_inference(lambda v: parabola(x, v), y0, steps=500, step_size=0.02)
         torch.testing.assert_close(y[:, 0], sign * torch.sqrt(x), atol=1e-6, rtol=0)
 
 
 def test_double_well_ends_at_closed_form_minima():
     pts = tilted_double_well_critical_points(a=0.5, b=1.0)
     y0 = torch.tensor([[-1.5, 1.0], [1.5, -1.0], [0.5, 0.5]], dtype=torch.float64)
-    y = gradient_inference(tilted_double_well, y0, steps=1000, lr=0.05)
+    y = gradient_inference(tilted_double_well, y0, steps=1000, step_size=0.05)
     torch.testing.assert_close(y[0], pts["global_min"], atol=1e-7, rtol=0)
     torch.testing.assert_close(y[1], pts["local_min"], atol=1e-7, rtol=0)
     torch.testing.assert_close(y[2], pts["local_min"], atol=1e-7, rtol=0)  # right of the saddle
@@ -63,7 +64,7 @@ def test_double_well_ends_at_closed_form_minima():
 def test_multi_start_keeps_the_lowest_end():
     pts = tilted_double_well_critical_points(a=0.5, b=1.0)
     starts = torch.tensor([[[1.5, 0.3], [1.2, -0.5]], [[-1.5, 0.3], [0.8, 0.1]]], dtype=torch.float64)  # (2, 2, 2)
-    res = multi_start_inference(tilted_double_well, starts, steps=800, lr=0.05)
+    res = multi_start_inference(tilted_double_well, starts, steps=800, step_size=0.05)
     assert res.ends.shape == (2, 2, 2) and res.end_energies.shape == (2, 2)
     assert res.best.shape == (2, 2) and res.best_energy.shape == (2,)
     torch.testing.assert_close(res.best[0], pts["global_min"], atol=1e-7, rtol=0)  # second start wins
@@ -75,7 +76,7 @@ def test_multi_start_keeps_the_lowest_end():
 def test_conditional_energy_with_multi_start():
     x = torch.tensor([1.0, 4.0], dtype=torch.float64)
     starts = torch.tensor([[[0.5], [0.5]], [[-0.5], [-3.0]]], dtype=torch.float64)  # (S=2, B=2, 1)
-    res = multi_start_inference(lambda v: parabola(x, v), starts, steps=400, lr=0.01)
+    res = multi_start_inference(lambda v: parabola(x, v), starts, steps=400, step_size=0.01)
     torch.testing.assert_close(res.ends[:, :, 0], torch.tensor([[1.0, 2.0], [-1.0, -2.0]], dtype=torch.float64),
                                atol=1e-6, rtol=0)
 
@@ -87,7 +88,7 @@ def test_does_not_touch_model_parameters():
     energy = lambda y: (model(y)[:, 0] ** 2) + frozen(y)[:, 0] ** 2 + (y**2).sum(1)  # noqa: E731
     y0 = torch.randn(3, 2, generator=torch.Generator().manual_seed(0))
     y0_copy = y0.clone()
-    gradient_inference(energy, y0, steps=3, lr=0.1)
+    gradient_inference(energy, y0, steps=3, step_size=0.1)
     assert model.weight.grad is None and model.bias.grad is None
     assert model.weight.requires_grad and not frozen.weight.requires_grad
     assert torch.equal(y0, y0_copy) and not y0.requires_grad
@@ -95,25 +96,25 @@ def test_does_not_touch_model_parameters():
 
 def test_works_inside_no_grad():
     with torch.no_grad():
-        y = gradient_inference(lambda v: (v**2).sum(1), torch.ones(2, 2), steps=10, lr=0.25)
+        y = gradient_inference(lambda v: (v**2).sum(1), torch.ones(2, 2), steps=10, step_size=0.25)
     torch.testing.assert_close(y, torch.full((2, 2), 0.5**10))
 
 
 def test_same_input_same_output():
     y0 = torch.randn(5, 2, generator=torch.Generator().manual_seed(7))
-    a = gradient_inference(tilted_double_well, y0, steps=50, lr=0.05)
-    b = gradient_inference(tilted_double_well, y0, steps=50, lr=0.05)
+    a = gradient_inference(tilted_double_well, y0, steps=50, step_size=0.05)
+    b = gradient_inference(tilted_double_well, y0, steps=50, step_size=0.05)
     assert torch.equal(a, b)
 
 
 def test_progress_bar_does_not_change_result():
     y0 = torch.randn(3, 2, generator=torch.Generator().manual_seed(1))
-    assert torch.equal(gradient_inference(tilted_double_well, y0, steps=5, lr=0.05, progress=True),
-                       gradient_inference(tilted_double_well, y0, steps=5, lr=0.05))
+    assert torch.equal(gradient_inference(tilted_double_well, y0, steps=5, step_size=0.05, progress=True),
+                       gradient_inference(tilted_double_well, y0, steps=5, step_size=0.05))
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(lr=0.0), "lr"), (dict(lr=-0.1), "lr"), (dict(lr=float("nan")), "lr"),
+    (dict(step_size=0.0), "step_size"), (dict(step_size=-0.1), "step_size"), (dict(lr=float("nan")), "lr"),
     (dict(steps=-1), "steps"), (dict(steps=2.5), "steps"),
 ])
 def test_bad_settings(kwargs, match):
@@ -142,15 +143,15 @@ def test_energy_with_wrong_shape():
 def test_diverging_step_size_says_so():
     y0 = torch.tensor([[3.0, 3.0]], dtype=torch.float64)
     with pytest.raises(ValueError, match="step size"):
-        gradient_inference(tilted_double_well, y0, steps=100, lr=1.0)
+        gradient_inference(tilted_double_well, y0, steps=100, step_size=1.0)
 
 
 def test_stable_step_bound_on_a_quadratic():
     # gradient descent on curvature c is stable iff lr < 2 / c
     A = torch.diag(torch.tensor([4.0, 1.0], dtype=torch.float64))
     y0 = torch.ones(1, 2, dtype=torch.float64)
-    good = gradient_inference(lambda v: quadratic(v, A), y0, steps=600, lr=0.49)
-    bad = gradient_inference(lambda v: quadratic(v, A), y0, steps=600, lr=0.51)
+    good = gradient_inference(lambda v: quadratic(v, A), y0, steps=600, step_size=0.49)
+    bad = gradient_inference(lambda v: quadratic(v, A), y0, steps=600, step_size=0.51)
     assert good.abs().max() < 1e-6
     assert bad[0, 0].abs() > 1.0
 
@@ -220,3 +221,69 @@ def test_min_sum_bad_tables():
         min_sum_chain(torch.tensor([[0.0, float("inf")]]), torch.zeros(2, 2))
     with pytest.raises(ValueError, match="dimensions"):
         min_sum_chain(torch.zeros(4), torch.zeros(3, 3))
+
+
+# ============================================================================================
+# The exact posterior of a masked token in a Markov chain (chapter 4), against enumeration
+# ============================================================================================
+
+P_CHAIN = torch.tensor([[0.0, 0.5, 0.5, 0.0], [0.0, 0.0, 0.2, 0.8], [0.7, 0.0, 0.0, 0.3], [0.4, 0.6, 0.0, 0.0]])
+
+
+def _random_chain(v, seed):
+    g = torch.Generator().manual_seed(seed)
+    t = torch.rand(v, v, generator=g, dtype=torch.float64) + 0.05
+    p0 = torch.rand(v, generator=g, dtype=torch.float64) + 0.05
+    return t / t.sum(1, keepdim=True), p0 / p0.sum()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_posterior_matches_enumeration(seed):
+    v, length = 3, 4
+    t, p0 = _random_chain(v, seed)
+    seqs = list(itertools.product(range(v), repeat=length))
+
+    def joint(seq):
+        p = p0[seq[0]].item()
+        for a, b in zip(seq[:-1], seq[1:]):
+            p *= t[a, b].item()
+        return p
+
+    tokens, positions, refs = [], [], []
+    for seq in seqs:
+        for pos in range(length):
+            ps = [joint(seq[:pos] + (u,) + seq[pos + 1:]) for u in range(v)]
+            tokens.append(seq)
+            positions.append(pos)
+            refs.append([p / sum(ps) for p in ps])
+    out = masked_token_posterior(torch.tensor(tokens), torch.tensor(positions), t, initial=p0)
+    torch.testing.assert_close(out, torch.tensor(refs, dtype=torch.float64))
+
+
+def test_posterior_of_the_chapter_chain():
+    # left A (0), right C (2): A -> B -> C has 0.5 * 0.2, A -> C -> C has 0: only B
+    out = masked_token_posterior(torch.tensor([[0, 3, 2]]), torch.tensor([1]), P_CHAIN)
+    torch.testing.assert_close(out, torch.tensor([[0.0, 1.0, 0.0, 0.0]], dtype=torch.float64))
+    # left C (2), right A (0): C -> A -> A has 0, C -> D -> A has 0.3 * 0.4: only D
+    out = masked_token_posterior(torch.tensor([[2, 0, 0]]), torch.tensor([1]), P_CHAIN)
+    torch.testing.assert_close(out, torch.tensor([[0.0, 0.0, 0.0, 1.0]], dtype=torch.float64))
+    # first position, right B: uniform initial times P(v -> B): A 0.5, D 0.6
+    out = masked_token_posterior(torch.tensor([[0, 1]]), torch.tensor([0]), P_CHAIN)
+    torch.testing.assert_close(out, torch.tensor([[0.5 / 1.1, 0.0, 0.0, 0.6 / 1.1]], dtype=torch.float64))
+    # last position, left B: the transition row
+    out = masked_token_posterior(torch.tensor([[1, 0]]), torch.tensor([1]), P_CHAIN)
+    torch.testing.assert_close(out, P_CHAIN[1:2].double())
+
+
+def test_masked_token_posterior_bad_inputs():
+    with pytest.raises(TypeError):
+        masked_token_posterior([[0, 1]], torch.tensor([0]), P_CHAIN)
+    with pytest.raises(ValueError, match="int64"):
+        masked_token_posterior(torch.tensor([[0.0, 1.0]]), torch.tensor([0]), P_CHAIN)
+    with pytest.raises(ValueError, match="position"):
+        masked_token_posterior(torch.tensor([[0, 1]]), torch.tensor([2]), P_CHAIN)
+    with pytest.raises(ValueError, match="vocabulary"):
+        masked_token_posterior(torch.tensor([[0, 4]]), torch.tensor([0]), P_CHAIN)
+    with pytest.raises(ValueError, match="probability 0"):
+        masked_token_posterior(torch.tensor([[0, 0, 1]]), torch.tensor([1]), P_CHAIN)  # A ? B: nothing fits
+    assert math.isclose(float(masked_token_posterior(torch.tensor([[1, 2, 3]]), torch.tensor([1]), P_CHAIN).sum()), 1.0)

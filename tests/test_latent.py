@@ -144,14 +144,14 @@ def test_gd_stops_in_a_local_minimum_that_grid_search_avoids():
     # start next to the worse well: descent stays there, its energy is higher than the grid minimum
     mins = latent_grid(2000, dtype=torch.float64)[local_minima(T)[0]]
     worse = max(mins.tolist(), key=lambda zz: latent_energy(y, torch.tensor([zz], dtype=torch.float64), dec).item())
-    z_gd, F_gd = infer_latent(y, dec, method="gd", z0=worse + 0.05, steps=500, lr=0.02)
+    z_gd, F_gd = infer_latent(y, dec, method="gd", z0=worse + 0.05, steps=500, step_size=0.02)
     assert F_gd.item() > F_grid.item() + 0.1
     assert abs(z_gd.item() - worse) < 0.01
 
 
 def test_gd_trajectory_matches_manual_steps(dec64):
     y = torch.tensor([[1.0, 1.0]], dtype=torch.float64)
-    z, F, traj = infer_latent(y, dec64, method="gd", z0=0.3, steps=5, lr=0.05, return_trajectory=True)
+    z, F, traj = infer_latent(y, dec64, method="gd", z0=0.3, steps=5, step_size=0.05, return_trajectory=True)
     assert traj.shape == (6, 1)
     zz = 0.3
     for t in range(5):
@@ -173,7 +173,7 @@ def test_z0_tensor_and_zero_steps(dec64, y24):
 
 @pytest.mark.parametrize("kwargs,match", [
     (dict(method="adam"), "'grid', 'gd', 'lbfgs'"),
-    (dict(method="gd", lr=0.0), "lr"),
+    (dict(method="gd", step_size=0.0), "step_size"),
     (dict(method="gd", lr=-1.0), "lr"),
     (dict(method="gd", steps=-1), "steps"),
     (dict(method="gd", z0=math.nan), "z0"),
@@ -208,7 +208,7 @@ def test_decoder_output_checked():
     with pytest.raises(ValueError, match="decoder"):
         latent_energy_table(y, "not a function")
     with pytest.raises(ValueError, match="gd"):
-        infer_latent(y, lambda z: torch.stack([z ** 2, z], -1), method="gd", z0=1.0, lr=10.0, steps=50)
+        infer_latent(y, lambda z: torch.stack([z ** 2, z], -1), method="gd", z0=1.0, step_size=10.0, steps=50)
 
 
 # ------------------------------------------------------------------ the practicum's checks
@@ -447,7 +447,7 @@ def test_bad_inputs():
         with pytest.raises(ValueError, match="hidden"):
             HornDecoder(hidden=bad)
     with pytest.raises(ValueError, match="generator"):
-        HornDecoder(generator=0)
+        HornDecoder(generator="rng")
 
 
 @pytest.fixture

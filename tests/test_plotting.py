@@ -70,7 +70,7 @@ def test_energy_grid_bad_inputs():
 
 def test_plot_landscape_artists():
     y0 = torch.tensor([[1.5, 1.0], [-1.5, -1.0], [0.2, 1.2]], dtype=torch.float64)
-    _, traj = gradient_inference(tilted_double_well, y0, steps=20, lr=0.05, return_trajectory=True)
+    _, traj = gradient_inference(tilted_double_well, y0, steps=20, step_size=0.05, return_trajectory=True)
     ax = plot_landscape(tilted_double_well, (-2, 2), (-1.5, 1.5), trajectories=traj, n=41, colorbar=True,
                         title="landscape")
     assert isinstance(ax, plt.Axes)
@@ -108,13 +108,17 @@ def test_plot_energy_curve():
 
 def test_draw_gradient_inference_converges_and_diverges():
     _, ax = plt.subplots()
-    traj = draw_gradient_inference(ax, tilted_double_well, (1.0, 1.0), 0.05, steps=30, xlim=(-2, 2), ylim=(-2, 2))
-    assert traj.shape == (31, 1, 2)
-    assert "lr = 0.05" in ax.get_title()
-    _, ax = plt.subplots()
-    assert draw_gradient_inference(ax, tilted_double_well, (2.0, 2.0), 2.0, steps=30, xlim=(-2, 2),
-                                   ylim=(-2, 2)) is None
-    assert "diverged" in ax.get_title()
+    out = draw_gradient_inference(tilted_double_well, (1.0, 1.0), step_size=0.05, steps=30, xlim=(-2, 2),
+                                  ylim=(-2, 2), ax=ax)
+    assert out is ax and "step 0.05, 30 steps" in ax.get_title()
+    y_end = gradient_inference(tilted_double_well, torch.tensor([[1.0, 1.0]], dtype=torch.float64), steps=30,
+                               step_size=0.05)
+    path = ax.lines[0].get_xydata()  # the drawn path: 31 points from the start to the end
+    assert path.shape == (31, 2) and np.allclose(path[-1], y_end[0].numpy())
+    # a diverging step (a DivergenceError inside, caught by type) is drawn, not raised; new axes when ax=None
+    ax = draw_gradient_inference(tilted_double_well, (2.0, 2.0), step_size=2.0, steps=30, xlim=(-2, 2), ylim=(-2, 2))
+    assert isinstance(ax, plt.Axes) and "diverged" in ax.get_title()
+    assert ax.figure.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
 
 
 def test_step_size_grid_shape():
@@ -125,6 +129,11 @@ def test_step_size_grid_shape():
     assert sum("diverged" in t for t in titles) == 2  # the last column
     with pytest.raises(ValueError, match="at least one"):
         plot_step_size_grid(tilted_double_well, [], [0.1], steps=1, xlim=(-1, 1), ylim=(-1, 1))
+    # axes=: draws into given axes and returns their figure
+    fig2, axes = plt.subplots(1, 2)
+    assert plot_step_size_grid(tilted_double_well, [(1.0, 1.0)], [0.01, 0.1], steps=5, xlim=(-2, 2), ylim=(-2, 2),
+                               n=11, axes=axes) is fig2
+    assert all(ax.get_title() for ax in axes)
 
 
 # ============================================================================================
@@ -178,10 +187,18 @@ def test_free_energy_map_arrows_are_minus_gradient(setup):
 def test_draw_latent_inference_returns_the_grid_minimum(setup):
     y, dec, z = setup
     fig, axes = plt.subplots(1, 2)
-    zc, f = draw_latent_inference(axes, (1.0, 0.5), dec, data=y)
+    assert draw_latent_inference((1.0, 0.5), dec, axes=axes, data=y) is fig
     T = latent_energy_table(torch.tensor([[1.0, 0.5]], dtype=torch.float64), dec, z)[0]
-    assert f == pytest.approx(T.min().item()) and zc == pytest.approx(z[T.argmin()].item())
     np.testing.assert_allclose(axes[1].lines[0].get_ydata(), T.detach().numpy())
+    zc = z[T.argmin()].item()
+    assert axes[1].lines[1].get_xdata()[0] == pytest.approx(zc)  # the dashed line at z_check
+    assert f"{zc:.3f}" in axes[1].get_title() and f"{T.min().item():.4g}" in axes[1].get_title()
+    # the old spelling draw_latent_inference(axes, y, decoder) (chapter 2's notebook) draws the same
+    fig2, axes2 = plt.subplots(1, 2)
+    assert draw_latent_inference(axes2, (1.0, 0.5), dec, data=y) is fig2
+    np.testing.assert_allclose(axes2[1].lines[0].get_ydata(), T.detach().numpy())
+    # no axes: a new two-panel figure
+    assert len(draw_latent_inference((1.0, 0.5), dec).axes) == 2
 
 
 def test_sections_one_curve_per_beta(setup):

@@ -83,23 +83,32 @@ def test_works_under_no_grad_and_with_zero_steps():
     assert torch.equal(langevin(gauss_energy, y0, steps=0, step_size=0.1), y0)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"steps": -1, "step_size": 0.1}, {"steps": 2.5, "step_size": 0.1},
-    {"steps": 3, "step_size": 0.0}, {"steps": 3, "step_size": float("nan")},
-    {"steps": 3, "step_size": 0.1, "noise_scale": -1.0},
-])
-def test_bad_settings_raise(kwargs):
-    with pytest.raises(ValueError):
-        langevin(gauss_energy, torch.zeros(2, 2, dtype=D), **kwargs)
+def test_gradient_clipping_is_per_element():
+    # E = 100 y_1 - 0.5 y_2: gradient (100, -0.5); clipped to [-1, 1] it is (1, -0.5)
+    energy = lambda y: 100.0 * y[:, 0] - 0.5 * y[:, 1]  # noqa: E731
+    y = langevin(energy, torch.zeros(2, 2, dtype=D), steps=3, step_size=0.1, noise_scale=0.0, grad_clip=1.0)
+    assert torch.allclose(y, torch.tensor([[-0.3, 0.15]] * 2, dtype=D), atol=1e-15)
 
 
-def test_bad_energy_and_divergence_raise():
-    with pytest.raises(ValueError, match="shape"):
-        langevin(lambda y: y, torch.zeros(2, 2), steps=2, step_size=0.1)  # (B, D), not (B,)
-    with pytest.raises(ValueError, match="smaller step_size"):
-        langevin(lambda y: (y ** 4).sum(-1), torch.full((2, 2), 3.0), steps=50, step_size=1.0)
-    with pytest.raises(ValueError):
-        langevin(gauss_energy, torch.zeros(2), steps=2, step_size=0.1)  # y0 must be (B, D)
+def test_clamp_keeps_the_states_in_range_and_equals_clamping_each_step():
+    energy = lambda y: -5.0 * y.flatten(1).sum(1)  # noqa: E731 - pushes every element up
+    y0 = torch.zeros(4, 1, 3, 3, dtype=D)  # images
+    traj = langevin(energy, y0, steps=20, step_size=0.1, noise_scale=0.1, clamp=(-1.0, 1.0), generator=5,
+                    return_trajectory=True)
+    assert traj.min() >= -1.0 and traj.max() <= 1.0 and torch.all(traj[-1] > 0.5)
+    # the same chain by hand: one step at a time, clamped after each
+    g, y = torch.Generator().manual_seed(5), y0
+    for _ in range(20):
+        y = langevin(energy, y, steps=1, step_size=0.1, noise_scale=0.1, generator=g).clamp(-1.0, 1.0)
+    assert torch.allclose(traj[-1], y, atol=1e-15)
+
+
+def test_images_are_sampled_like_flattened_points():
+    """(B, C, H, W) chains are the (B, C*H*W) chains reshaped: the update is element-wise."""
+    y0 = torch.randn(3, 2, 2, 2, generator=torch.Generator().manual_seed(0), dtype=D)
+    a = langevin(lambda y: 0.5 * (y ** 2).flatten(1).sum(1), y0, steps=10, step_size=0.05, generator=4)
+    b = langevin(lambda y: 0.5 * (y ** 2).sum(1), y0.reshape(3, 8), steps=10, step_size=0.05, generator=4)
+    assert torch.equal(a.reshape(3, 8), b)
 
 
 # ============================================================================================
@@ -165,8 +174,24 @@ def test_persistent_chains_bad_inputs():
         PersistentChains(y, _uniform, restart_prob=1.5)
     with pytest.raises(ValueError, match="fresh must be callable"):
         PersistentChains(y, None)
-    with pytest.raises(ValueError, match="init must have 2 dimensions"):
+    with pytest.raises(ValueError, match="init must have at least 2 dimensions"):
         PersistentChains(torch.zeros(3, dtype=torch.float64), _uniform)
     chains = PersistentChains(y, lambda m, g: torch.zeros(m, 3, dtype=torch.float64))
     with pytest.raises(ValueError, match=r"fresh must return a tensor of shape \(3, 2\)"):
         chains(_gaussian_energy, steps=1, step_size=0.1)
+
+
+def test_persistent_chains_take_images_an_int_seed_and_pass_grad_clip_and_clamp():
+    fresh = lambda m, g: torch.rand(m, 1, 4, 4, generator=g, dtype=D)  # noqa: E731
+    energy = lambda y: -100.0 * y.flatten(1).sum(1)  # noqa: E731 - gradient -100 on every pixel
+    a = PersistentChains(fresh(5, torch.Generator().manual_seed(0)), fresh, restart_prob=0.5, generator=3)
+    b = PersistentChains(fresh(5, torch.Generator().manual_seed(0)), fresh, restart_prob=0.5,
+                         generator=torch.Generator().manual_seed(3))
+    out_a = a(energy, steps=2, step_size=0.01, noise_scale=0.0, grad_clip=1.0, clamp=(0.0, 0.5))
+    out_b = b(energy, steps=2, step_size=0.01, noise_scale=0.0, grad_clip=1.0, clamp=(0.0, 0.5))
+    assert out_a.shape == (5, 1, 4, 4) and torch.equal(out_a, out_b)  # an int seed = a seeded generator
+    assert out_a.max() <= 0.5  # clamp passed through
+    # grad_clip passed through: without clamping, each step moves every pixel up by exactly eps * 1
+    c = PersistentChains(torch.zeros(2, 1, 4, 4, dtype=D), fresh, restart_prob=0.0, generator=0)
+    assert torch.allclose(c(energy, steps=3, step_size=0.01, noise_scale=0.0, grad_clip=1.0),
+                          torch.full((2, 1, 4, 4), 0.03, dtype=D), atol=1e-15)

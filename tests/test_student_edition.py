@@ -1,18 +1,16 @@
-"""tools/student_edition.py removes every solution and keeps every exercise."""
+"""The student edition (python -m ebmlib.assign --student-edition) removes every solution and keeps every exercise."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from ebmlib.assign import student as student_edition
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
-student_edition = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(student_edition)
 
 NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
 

@@ -10,7 +10,6 @@ import pytest
 import torch
 
 import ebmlib
-from ebmlib._checks import check_energy_output, check_nonneg_int, check_positive, check_real, check_tensor
 from ebmlib.utils import as_generator, get_device, make_generator, set_seed
 
 
@@ -85,59 +84,6 @@ def test_import_has_no_side_effects_on_global_rng():
     assert torch.equal(torch.rand(2), expected)
 
 
-class TestChecks:
-    def test_check_tensor(self):
-        t = torch.zeros(2, 3)
-        assert check_tensor(t, "y", ndim=2) is t
-        with pytest.raises(TypeError, match="y must be a torch.Tensor"):
-            check_tensor([1.0], "y")
-        with pytest.raises(ValueError, match=r"2 dimensions, got shape \(3,\)"):
-            check_tensor(torch.zeros(3), "y", ndim=2)
-        with pytest.raises(ValueError, match="floating-point"):
-            check_tensor(torch.zeros(2, dtype=torch.long), "y")
-        with pytest.raises(ValueError, match="empty"):
-            check_tensor(torch.zeros(0, 2), "y")
-        with pytest.raises(ValueError, match="NaN or infinite"):
-            check_tensor(torch.tensor([1.0, math.nan]), "y")
-        with pytest.raises(ValueError, match="NaN or infinite"):
-            check_tensor(torch.tensor([math.inf]), "y")
-
-    def test_check_positive(self):
-        assert check_positive(2, "lr") == 2.0
-        assert check_positive(math.inf, "beta", allow_inf=True) == math.inf
-        assert check_positive(3, "n", integer=True) == 3
-        for bad in (0, -1.0, math.nan, "1", None, True):
-            with pytest.raises(ValueError, match="lr"):
-                check_positive(bad, "lr")
-        with pytest.raises(ValueError, match="finite"):
-            check_positive(math.inf, "lr")
-        with pytest.raises(ValueError, match="integer"):
-            check_positive(2.5, "n", integer=True)
-
-    def test_check_real(self):
-        assert check_real(-2, "a") == -2.0
-        assert check_real(np.float32(0.5), "a") == 0.5
-        for bad in (math.nan, math.inf, "1", None, True, torch.tensor(1.0)):
-            with pytest.raises(ValueError, match="a must be a finite real number"):
-                check_real(bad, "a")
-
-    def test_check_nonneg_int(self):
-        assert check_nonneg_int(0, "steps") == 0
-        for bad in (-1, 1.0, True, None):
-            with pytest.raises(ValueError, match="steps"):
-                check_nonneg_int(bad, "steps")
-
-    def test_check_energy_output(self):
-        e = torch.zeros(4)
-        assert check_energy_output(e, 4) is e
-        with pytest.raises(ValueError, match=r"shape \(4,\)"):
-            check_energy_output(torch.zeros(4, 1), 4)
-        with pytest.raises(ValueError, match="NaN or infinite"):
-            check_energy_output(torch.tensor([0.0, math.nan, 0.0, 0.0]), 4)
-        with pytest.raises(ValueError, match="torch.Tensor"):
-            check_energy_output(np.zeros(4), 4)
-
-
 def test_as_generator_passes_generators_and_none_and_seeds_ints():
     g = torch.Generator().manual_seed(3)
     assert as_generator(g) is g
@@ -147,3 +93,45 @@ def test_as_generator_passes_generators_and_none_and_seeds_ints():
     state = torch.get_rng_state()
     torch.rand(3, generator=as_generator(11))
     assert torch.equal(state, torch.get_rng_state())  # a seed never touches the global RNG
+
+
+# --- the randomness convention across the library: one row per stochastic callable --------------
+
+D = torch.float64
+_T = torch.tensor([[0.9, 0.1], [0.2, 0.8]], dtype=D)
+STOCHASTIC = {  # name -> call(generator) returning tensors; each takes generator= via as_generator
+    "datasets.ellipse": lambda g: ebmlib.datasets.ellipse(20, generator=g),
+    "datasets.horn": lambda g: torch.cat([t.reshape(-1) for t in ebmlib.datasets.horn(20, generator=g)]),
+    "datasets.markov_sequences": lambda g: ebmlib.datasets.markov_sequences(20, _T, length=4, generator=g),
+    "models.MLPEnergy": lambda g: torch.cat([p.detach().reshape(-1) for p in ebmlib.MLPEnergy(2, (4,), generator=g).parameters()]),
+    "models.HornDecoder": lambda g: torch.cat([p.detach().reshape(-1) for p in ebmlib.HornDecoder(4, generator=g).parameters()]),
+    "samplers.langevin": lambda g: ebmlib.langevin(lambda y: 0.5 * (y**2).sum(1), torch.zeros(5, 2), steps=3,
+                                                   step_size=0.1, generator=g),
+    "samplers.PersistentChains": lambda g: ebmlib.PersistentChains(
+        torch.zeros(5, 2), lambda m, gen: torch.rand(m, 2, generator=gen), restart_prob=0.5, generator=g)(
+        lambda y: 0.5 * (y**2).sum(1), steps=2, step_size=0.1),
+    "training.train": lambda g: _train_once(g),
+}
+
+
+def _train_once(g):
+    w = torch.zeros(2, requires_grad=True)
+    data = torch.arange(10.0)[:, None].expand(10, 2)
+    seen = []
+    ebmlib.train(lambda b: (seen.append(b[:, 0].clone()) or ((b - w) ** 2).mean()), w, data=data, epochs=1,
+                 lr=0.1, batch_size=3, generator=g, progress=False)
+    return torch.cat(seen)  # the shuffled order
+
+
+@pytest.mark.parametrize("name", list(STOCHASTIC))
+def test_generator_convention(name):
+    """An int seed = a seeded Generator; another seed differs; with either the global RNG is untouched."""
+    call = STOCHASTIC[name]
+    state = torch.get_rng_state()
+    a, b, c = call(3), call(torch.Generator().manual_seed(3)), call(4)
+    assert torch.equal(torch.get_rng_state(), state), f"{name} touched the global RNG"
+    assert torch.equal(a, b) and not torch.equal(a, c)
+    torch.manual_seed(0)
+    d = call(None)  # None: the global RNG, reproducible through torch.manual_seed
+    torch.manual_seed(0)
+    assert torch.equal(d, call(None))

@@ -28,42 +28,46 @@ def make(**kw):
 
 
 def test_widget_builds_with_sliders():
-    w = make(start=(1.0, 0.5), lr=0.05)
+    w = make(start=(1.0, 0.5), step_size=0.05)
     assert isinstance(w, GradientInferenceWidget) and isinstance(w, widgets.VBox)
     assert isinstance(w.y1, widgets.FloatSlider) and isinstance(w.y2, widgets.FloatSlider)
-    assert isinstance(w.lr, widgets.FloatLogSlider)
+    assert isinstance(w.step_size, widgets.FloatLogSlider)
     assert (w.y1.value, w.y2.value) == (1.0, 0.5)
-    assert w.lr.value == pytest.approx(0.05)
+    assert w.step_size.value == pytest.approx(0.05)
+    old = make(start=(1.0, 0.5), lr=0.05, lr_range=(1e-3, 0.5))  # the old names (chapter 1's notebook)
+    assert old.step_size.value == pytest.approx(0.05) and torch.equal(old.trajectory, w.trajectory)
     assert w.n_updates == 1 and w.trajectory.shape == (16, 1, 2)
     assert "diverged" not in w.ax.get_title()
 
 
 def test_slider_change_recomputes():
-    w = make(start=(1.0, 0.5), lr=0.05)
+    w = make(start=(1.0, 0.5), step_size=0.05)
     w.y1.value = -1.2
     assert w.n_updates == 2
     torch.testing.assert_close(w.trajectory[0, 0], torch.tensor([-1.2, 0.5], dtype=torch.float64))
-    w.lr.value = 0.1
+    w.step_size.value = 0.1
     assert w.n_updates == 3
     ref = gradient_inference(tilted_double_well, torch.tensor([[-1.2, 0.5]], dtype=torch.float64), steps=15,
-                             lr=w.lr.value)
+                             step_size=w.step_size.value)
     torch.testing.assert_close(w.trajectory[-1], ref)
 
 
 def test_diverging_step_is_reported_not_raised():
-    w = gradient_inference_widget(tilted_double_well, (-3, 3), (-3, 3), n=21, steps=30, lr=0.05, lr_range=(1e-3, 2.0),
-                                  start=(2.5, 2.5))
-    w.lr.value = 2.0
+    w = gradient_inference_widget(tilted_double_well, (-3, 3), (-3, 3), n=21, steps=30, step_size=0.05,
+                                  step_size_range=(1e-3, 2.0), start=(2.5, 2.5))
+    w.step_size.value = 2.0
     assert w.trajectory is None and "diverged" in w.ax.get_title()
 
 
 def test_bad_settings():
+    with pytest.raises(ValueError, match="step_size_range"):
+        make(step_size=1.0, step_size_range=(0.01, 0.5))
+    with pytest.raises(ValueError, match="step_size_range"):
+        make(step_size_range=(0.5, 0.01))
+    with pytest.raises(ValueError, match="step_size"):
+        make(step_size=-1.0)
     with pytest.raises(ValueError, match="lr_range"):
         make(lr=1.0, lr_range=(0.01, 0.5))
-    with pytest.raises(ValueError, match="lr_range"):
-        make(lr_range=(0.5, 0.01))
-    with pytest.raises(ValueError, match="lr"):
-        make(lr=-1.0)
 
 
 # ============================================================================================

@@ -1,20 +1,22 @@
 """Data the book generates itself (nothing is downloaded): the ellipse and the horn, token sequences,
-five 2-D benchmark densities; and scikit-learn's 8 x 8 digits, which ship with scikit-learn.
+five 2-D benchmark densities, a forking path and a forked regression; and scikit-learn's 8 x 8 digits,
+which ship with scikit-learn.
 
 Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None).
 """
 
+from ..inference import masked_token_posterior  # inference, kept here for chapter 4's import
 from .ellipse import ellipse, ellipse_radii, horn
-from .tokens import markov_sequences, masked_token_posterior
+from .forks import fork_branches, forking_paths
 from .digits import binary_digits
+from .masked import masked_token_data
+from .regression import forked_regression, forked_regression_log_prob
+from .tokens import markov_sequences
 from .toy2d import TOY_2D_NAMES, toy_2d, toy_2d_log_prob
 
-__all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token_posterior",
+__all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token_data",
            # chapter 7
-           "TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "binary_digits"]
+           "TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "binary_digits",
+           # chapter 10: a forking path and a forked regression
+           "forking_paths", "fork_branches", "forked_regression", "forked_regression_log_prob"]
 
-# chapter 10: a forking path and a forked regression
-from .forks import fork_branches, forking_paths  # noqa: E402
-from .regression import forked_regression, forked_regression_log_prob  # noqa: E402
-
-__all__ += ["forking_paths", "fork_branches", "forked_regression", "forked_regression_log_prob"]

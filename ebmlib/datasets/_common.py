@@ -1,41 +1,31 @@
-"""Argument checks shared by the data generators.
+"""Argument checks of the data generators: thin names over :mod:`ebmlib._checks`.
+
+Kept so that every dataset module spells its checks the same way; the logic lives in ``_checks``.
 """
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
-import numpy as np
 import torch
 
-from .._checks import check_positive
+from .._checks import check_float_dtype, check_int, check_nonneg_real
+from ..utils import as_generator
 
-__all__ = []
-
-
-def _check_nonneg_real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return v
+__all__: list[str] = []
 
 
 def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise ValueError(f"n (the number of samples) must be a positive integer, got {n!r}")
-    return check_positive(n, "n (the number of samples)", integer=True)
+    """The number of samples: an integer >= 1."""
+    return check_int(n, "n (the number of samples)")
 
 
-def _check_generator(generator) -> None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+def _check_nonneg_real(value, name: str) -> float:
+    return check_nonneg_real(value, name)
+
+
+def _check_generator(generator, device=None) -> torch.Generator | None:
+    """The ``generator=`` convention: a Generator, an int seed or None (see ``ebmlib.utils.as_generator``)."""
+    return as_generator(generator, device)
 
 
 def _resolve_dtype(dtype) -> torch.dtype:
-    dtype = torch.get_default_dtype() if dtype is None else dtype
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise ValueError(f"dtype must be a floating-point torch.dtype, got {dtype!r}")
-    return dtype
+    return check_float_dtype(dtype)

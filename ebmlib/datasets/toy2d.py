@@ -105,8 +105,8 @@ def toy_2d_log_prob(name: str, y: torch.Tensor) -> torch.Tensor:
 
     - ``"8gaussians"``: log (1/8) sum_k N(y; c_k, s^2 I).
     - ``"checkerboard"``: -log(area of the dark squares) = -log 18 on them, -inf elsewhere.
-    - ``"rings"``: log (1/3) sum_k (2 pi s^2)^-1 exp(-(|y|^2 + r_k^2) / (2 s^2)) I_0(|y| r_k / s^2)
-      (a circle of radius r_k blurred by N(0, s^2 I); I_0 is the modified Bessel function).
+    - ``"rings"``: log (1/3) sum_k (2 pi s^2)^-1 exp(-(rho^2 + r_k^2) / (2 s^2)) I_0(rho r_k / s^2),
+      rho = norm(y) (a circle of radius r_k blurred by N(0, s^2 I); I_0 is the modified Bessel function).
 
     Args:
         name: ``"8gaussians"``, ``"checkerboard"`` or ``"rings"`` (the others have no closed form:

@@ -3,9 +3,7 @@
 See chapter 1.
 """
 
-from ..models.mlp import (
-                  MLPEnergy,  # kept importable from here: ebmlib.energies.MLPEnergy
-)
+from ..models.mlp import MLPEnergy  # noqa: F401 - a model; kept importable as ebmlib.energies.MLPEnergy
 from .toy import (
                   parabola,
                   parabola_grad,
@@ -17,4 +15,4 @@ from .toy import (
 )
 
 __all__ = ["parabola", "parabola_grad", "tilted_double_well", "tilted_double_well_grad",
-           "tilted_double_well_critical_points", "quadratic", "quadratic_grad", "MLPEnergy"]
+           "tilted_double_well_critical_points", "quadratic", "quadratic_grad"]

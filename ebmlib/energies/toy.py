@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from .._checks import check_real, check_tensor
+from .._checks import check_real, check_tensor, renamed
 
 __all__ = ['parabola', 'parabola_grad', 'tilted_double_well', 'tilted_double_well_grad', 'tilted_double_well_critical_points', 'quadratic', 'quadratic_grad']
 
@@ -23,9 +23,7 @@ def _parabola_inputs(x, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         raise ValueError(f"y must have shape (B, 1), got {tuple(y.shape)}")
     batch = y.shape[0]
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        if not math.isfinite(x):
-            raise ValueError(f"x must be finite, got {x!r}")
-        return torch.full((batch, 1), float(x), dtype=y.dtype, device=y.device), y
+        return torch.full((batch, 1), check_real(x, "x"), dtype=y.dtype, device=y.device), y
     check_tensor(x, "x", ndim=(1, 2))
     if x.dim() == 2 and x.shape[1] != 1:
         raise ValueError(f"x must have shape (B,) or (B, 1), got {tuple(x.shape)}")
@@ -77,10 +75,10 @@ def _check_y2(y: torch.Tensor) -> torch.Tensor:
     return y
 
 
-def tilted_double_well(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) -> torch.Tensor:
-    """A tilted double well in y_1 times a parabola in y_2: two minima of different depth.
+def tilted_double_well(y: torch.Tensor, *, a: float = 0.5, c: float = 1.0) -> torch.Tensor:
+    """A tilted double well in y_1 plus a parabola in y_2: two minima of different depth.
 
-    E(y) = (y_1^2 - 1)^2 + a y_1 + b y_2^2
+    E(y) = (y_1^2 - 1)^2 + a y_1 + c y_2^2
 
     For 0 < a < 8 / (3 sqrt 3) the left minimum (y_1 < 0) is the deeper one, the right one is a
     local minimum, and a saddle sits between them on the line y_2 = 0.
@@ -88,7 +86,7 @@ def tilted_double_well(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) -> to
     Args:
         y: points, shape (B, 2).
         a: tilt (a = 0 gives two equally deep wells).
-        b: curvature scale along y_2 (> 0 for minima).
+        c: curvature scale along y_2 (> 0 for minima).
 
     Returns:
         Energies, shape (B,).
@@ -96,19 +94,19 @@ def tilted_double_well(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) -> to
     See chapter 1.
     """
     _check_y2(y)
-    a, b = check_real(a, "a"), check_real(b, "b")
+    a, c = check_real(a, "a"), check_real(c, "c")
     y1, y2 = y[:, 0], y[:, 1]
-    return (y1**2 - 1.0) ** 2 + a * y1 + b * y2**2  # (B,)
+    return (y1**2 - 1.0) ** 2 + a * y1 + c * y2**2  # (B,)
 
 
-def tilted_double_well_grad(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) -> torch.Tensor:
+def tilted_double_well_grad(y: torch.Tensor, *, a: float = 0.5, c: float = 1.0) -> torch.Tensor:
     """Gradient of :func:`tilted_double_well` with respect to y.
 
-    dE/dy = (4 y_1 (y_1^2 - 1) + a, 2 b y_2)
+    dE/dy = (4 y_1 (y_1^2 - 1) + a, 2 c y_2)
 
     Args:
         y: points, shape (B, 2).
-        a, b: as in :func:`tilted_double_well`.
+        a, c: as in :func:`tilted_double_well`.
 
     Returns:
         Gradient, shape (B, 2).
@@ -116,12 +114,14 @@ def tilted_double_well_grad(y: torch.Tensor, *, a: float = 0.5, b: float = 1.0) 
     See chapter 1.
     """
     _check_y2(y)
-    a, b = check_real(a, "a"), check_real(b, "b")
+    a, c = check_real(a, "a"), check_real(c, "c")
     y1, y2 = y[:, 0], y[:, 1]
-    return torch.stack([4.0 * y1 * (y1**2 - 1.0) + a, 2.0 * b * y2], dim=1)  # (B, 2)
+    return torch.stack([4.0 * y1 * (y1**2 - 1.0) + a, 2.0 * c * y2], dim=1)  # (B, 2)
 
 
-def tilted_double_well_critical_points(*, a: float = 0.5, b: float = 1.0) -> dict[str, torch.Tensor]:
+def tilted_double_well_critical_points(*, a: float = 0.5, c: float | None = None,
+                                       b: float | None = None,  # old name of c, kept for chapter 1's notebook
+                                       ) -> dict[str, torch.Tensor]:
     """Closed-form critical points of :func:`tilted_double_well` (float64).
 
     On y_2 = 0, dE/dy_1 = 0 is the depressed cubic y^3 - y + a/4 = 0, whose three real roots
@@ -130,7 +130,7 @@ def tilted_double_well_critical_points(*, a: float = 0.5, b: float = 1.0) -> dic
 
     Args:
         a: tilt, abs(a) < 8 / (3 sqrt 3) so that there are two minima.
-        b: curvature along y_2, > 0.
+        c: curvature along y_2, > 0 (default 1). ``b`` is its old name, still accepted.
 
     Returns:
         ``{"global_min": (2,), "local_min": (2,), "saddle": (2,)}``; for a = 0 the two minima tie
@@ -138,12 +138,13 @@ def tilted_double_well_critical_points(*, a: float = 0.5, b: float = 1.0) -> dic
 
     See chapter 1.
     """
-    a, b = check_real(a, "a"), check_real(b, "b")
+    name = "c" if b is None else "b"
+    a, c = check_real(a, "a"), check_real(renamed(c, b, "c", "b", default=1.0), name)
     a_max = 8.0 / (3.0 * math.sqrt(3.0))
     if abs(a) >= a_max:
         raise ValueError(f"|a| must be < 8/(3 sqrt 3) = {a_max:.4f} for two minima, got a = {a}")
-    if b <= 0:
-        raise ValueError(f"b must be > 0 for the critical points to be minima in y_2, got b = {b}")
+    if c <= 0:
+        raise ValueError(f"{name} must be > 0 for the critical points to be minima in y_2, got {name} = {c}")
     phi = math.acos(-(3.0 * math.sqrt(3.0) / 8.0) * a)
     roots = sorted(2.0 / math.sqrt(3.0) * math.cos(phi / 3.0 - 2.0 * math.pi * k / 3.0) for k in range(3))
     left, middle, right = roots

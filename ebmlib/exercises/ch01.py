@@ -147,7 +147,7 @@ def check_min_sum_chain(fn: Callable[..., tuple]) -> Verdict:
         if bool((states < 0).any()) or bool((states >= k).any()):
             return incorrect(f"states must lie in 0..{k - 1}")
         ref = _brute_force_chain(unary, pairwise)
-        if abs(float(min_energy) - ref) > 1e-8:
+        if not abs(float(min_energy) - ref) <= 1e-8:  # written so that a NaN fails too
             return incorrect(f"min_energy is not the minimum over all {k}^{n_steps} sequences (T={n_steps}, K={k})")
         s = states.long().tolist()
         e_states = sum(float(unary[t, v]) for t, v in enumerate(s))

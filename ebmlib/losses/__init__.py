@@ -3,22 +3,25 @@
 Every loss returns the scalar mean over the batch (or, with ``reduction="none"`` where offered, one
 value per sample).
 
-See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
+See chapter 5 (margin losses, likelihood), chapter 7 (contrastive methods) and chapter 10 (diffusion,
+the energy score).
 """
 
 from .likelihood import grid_log_likelihood, ml_gradient, square_grid
 from .margin import energy_loss, hinge_loss, log_loss, nll_loss
 from .contrastive import contrastive_divergence_loss, persistent_contrastive_divergence_loss
+from .diffusion import geometric_sigmas, noise_conditional_dsm_loss
 from .nce import nce_loss
 from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
+from .scoring import energy_score
+
+from .negatives import most_offending_on_grid
 
 __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
+           "most_offending_on_grid",
            # chapter 7: contrastive methods
            "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
-           "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]
+           "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss",
+           # chapter 10: EBMs today (diffusion as score matching at many noise levels; the energy score)
+           "geometric_sigmas", "noise_conditional_dsm_loss", "energy_score"]
 
-# chapter 10: EBMs today (diffusion as score matching at many noise levels; the energy score)
-from .diffusion import geometric_sigmas, noise_conditional_dsm_loss  # noqa: E402
-from .scoring import energy_score  # noqa: E402
-
-__all__ += ["geometric_sigmas", "noise_conditional_dsm_loss", "energy_score"]

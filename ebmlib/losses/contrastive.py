@@ -6,8 +6,8 @@ steps of a sampler: kick the data point (noise), let it descend the energy, push
 Persistent contrastive divergence (Tieleman, 2008) keeps the chains between parameter updates
 instead of restarting them at the data, so they can travel far from it.
 
-Both losses here use Langevin dynamics (:func:`ebmlib.langevin`); the buffer of persistent chains
-is :class:`ebmlib.PersistentChains`. Contrastive divergence for the RBM (block Gibbs) lives with
+Both losses here use Langevin dynamics (``ebmlib.langevin``); the buffer of persistent chains
+is ``ebmlib.PersistentChains``. Contrastive divergence for the RBM (block Gibbs) lives with
 the RBM.
 
 See chapter 7.
@@ -62,7 +62,7 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, k: int, step
         y: (B, D) data points; the chains start there.
         k: Langevin steps, >= 1.
         step_size: Langevin step eps > 0.
-        noise_scale: noise per step; None means sqrt(2 eps) (see :func:`ebmlib.langevin`).
+        noise_scale: noise per step; None means sqrt(2 eps) (see ``ebmlib.langevin``).
         energy_penalty: alpha >= 0.
         generator: torch.Generator, int seed or None (global RNG) for the Langevin noise.
         return_negatives: also return the (B, D) negatives.
@@ -90,7 +90,7 @@ def persistent_contrastive_divergence_loss(energy: Energy, y: torch.Tensor, chai
     """Persistent CD: negatives from a replay buffer of chains that live across parameter updates.
 
     Each call advances the buffer ``chains`` (restarting a fraction of its chains, see
-    :class:`ebmlib.PersistentChains`) by ``steps`` Langevin steps under the current energy, then
+    ``ebmlib.PersistentChains``) by ``steps`` Langevin steps under the current energy, then
     L = (1/B) sum_i E(y_i) - (1/M) sum_j E(y_hat_j)  [+ alpha (mean E(y)^2 + mean E(y_hat)^2)].
 
     Args:

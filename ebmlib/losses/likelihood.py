@@ -9,7 +9,7 @@ from typing import Callable
 
 import torch
 
-from .._checks import check_positive, check_tensor
+from .._checks import check_int, check_positive, check_tensor, energy_on
 from .margin import nll_loss
 
 __all__ = ['square_grid', 'grid_log_likelihood', 'ml_gradient']
@@ -34,8 +34,7 @@ def square_grid(lim: float, n: int, *, dtype: torch.dtype | None = None,
     See chapter 5.
     """
     lim = check_positive(lim, "lim")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n = check_int(n, "n", minimum=2)
     a = torch.linspace(-lim, lim, n, dtype=dtype or torch.get_default_dtype(), device=device)  # (n,)
     Y2, Y1 = torch.meshgrid(a, a, indexing="ij")  # (n, n) each, rows follow y_2
     grid = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n * n, 2)
@@ -44,14 +43,7 @@ def square_grid(lim: float, n: int, *, dtype: torch.dtype | None = None,
 
 def _energies(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, name: str):
     check_tensor(y, name, ndim=2)
-    e = energy(y)
-    if not isinstance(e, torch.Tensor) or tuple(e.shape) != (y.shape[0],):
-        got = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
-        raise ValueError(f"energy must return shape ({y.shape[0]},) for {name} of shape "
-                         f"{tuple(y.shape)}, got {got}")
-    if not bool(torch.isfinite(e).all()):
-        raise ValueError(f"energy returned NaN or infinite values on {name}")
-    return e
+    return energy_on(energy, y, where=f"on {name} of shape {tuple(y.shape)}")
 
 
 def grid_log_likelihood(energy: Callable[[torch.Tensor], torch.Tensor], y_data: torch.Tensor,

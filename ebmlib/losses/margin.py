@@ -12,12 +12,11 @@ See chapter 5.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_positive, check_tensor
+from .._checks import check_nonneg_real, check_positive, check_tensor
 
 __all__ = ['energy_loss', 'hinge_loss', 'log_loss', 'nll_loss']
 
@@ -71,8 +70,7 @@ def hinge_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, margin: float) -> torch
     See chapter 5.
     """
     f_neg = _check_pos_neg(f_pos, f_neg)  # (B, M)
-    if isinstance(margin, bool) or not isinstance(margin, Real) or not math.isfinite(margin) or margin < 0:
-        raise ValueError(f"margin must be a finite number >= 0, got {margin!r}")
+    margin = check_nonneg_real(margin, "margin")
     return F.relu(margin - (f_neg - f_pos[:, None])).mean()
 
 

@@ -110,7 +110,7 @@ def denoising_score_matching_loss(energy: Energy, y: torch.Tensor, *, sigma: flo
     J = (1/B) sum_i 1/2 || grad E(y_tilde_i) - (y_tilde_i - y_i) / sigma^2 ||^2,
     whose minimiser over all energies has -grad E = the score of the data blurred by N(0, sigma^2 I)
     (Vincent, 2011). A denoising autoencoder r(y_tilde) = y_tilde - sigma^2 grad E(y_tilde)
-    minimises the same loss divided by sigma^4: this is its principled form.
+    has a loss 2 sigma^4 times this one: this is its principled form.
 
     Args:
         energy: maps (B, D) points to (B,) energies; differentiable in y.

@@ -8,7 +8,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._checks import check_real, check_tensor
+from .._checks import check_int, check_nonneg_real
+from ..utils import as_generator
+from ._init import linear
 
 __all__ = ['MLPEnergy']
 
@@ -26,38 +28,36 @@ class MLPEnergy(nn.Module):
         hidden: widths of the hidden layers (at least one).
         confinement: c >= 0 (0 means none).
         dtype: dtype of the parameters (default: torch's default dtype).
+        generator: ``torch.Generator``, int seed or None for the initial weights (PyTorch's default
+            initialisation; None draws it from the global RNG).
 
-    Shapes: ``forward`` maps y (B, D) to energies (B,).
+    Shapes: ``forward`` maps y (B, D) to energies (B,); it does not check its input (validate
+    once where the data enter, e.g. in a sampler).
 
     See chapter 5.
     """
 
     def __init__(self, dim: int = 2, hidden: tuple[int, ...] = (32, 32), *, confinement: float = 0.5,
-                 dtype: torch.dtype | None = None) -> None:
+                 dtype: torch.dtype | None = None, generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
-            raise ValueError(f"dim must be a positive integer, got {dim!r}")
+        dim = check_int(dim, "dim")
         hidden = tuple(hidden)
         if not hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
             raise ValueError(f"hidden must be a non-empty sequence of positive integers, got {hidden!r}")
-        confinement = check_real(confinement, "confinement")
-        if confinement < 0:
-            raise ValueError(f"confinement must be >= 0, got {confinement!r}")
+        confinement = check_nonneg_real(confinement, "confinement")
+        generator = as_generator(generator)
         layers: list[nn.Module] = []
         width = dim
         for h in hidden:
-            layers += [nn.Linear(width, h, dtype=dtype), nn.SiLU()]
+            layers += [linear(width, h, dtype=dtype, generator=generator), nn.SiLU()]
             width = h
-        layers.append(nn.Linear(width, 1, dtype=dtype))
+        layers.append(linear(width, 1, dtype=dtype, generator=generator))
         self.net = nn.Sequential(*layers)
         self.dim = dim
         self.confinement = confinement
 
     def forward(self, y: torch.Tensor) -> torch.Tensor:
         """Energies E(y) of shape (B,) for y of shape (B, D)."""
-        check_tensor(y, "y", ndim=2)
-        if y.shape[1] != self.dim:
-            raise ValueError(f"y must have shape (B, {self.dim}), got {tuple(y.shape)}")
         return self.net(y)[:, 0] + 0.5 * self.confinement * (y**2).sum(dim=1)  # (B, 1) -> (B,)
 
     def extra_repr(self) -> str:

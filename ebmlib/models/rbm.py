@@ -170,7 +170,9 @@ class RBM(nn.Module):
             generator: a ``torch.Generator``, an int seed or None.
 
         Returns:
-            (B, n_visible) binary states after k sweeps (detached). Cost: 2 k matrix products.
+            The (B, n_visible) binary states after k sweeps, detached.
+
+        Cost: 2 k matrix products of the batch with W.
         """
         self._check_layer(v, "v", self.n_visible)
         k = check_nonneg_int(k, "k")
@@ -198,7 +200,7 @@ class RBM(nn.Module):
             v_start: (M, n_visible) where the chains start; None means ``v_data`` (CD-k).
 
         Returns:
-            ``(loss, v_neg)``: a scalar to call ``.backward()`` on, and the (M, n_visible) negatives
+            The pair ``(loss, v_neg)``, a scalar to call ``.backward()`` on and the (M, n_visible) negatives
             (pass them back as ``v_start`` for persistent CD).
 
         See chapter 7.

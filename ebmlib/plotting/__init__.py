@@ -4,6 +4,7 @@ Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and r
 ``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
 """
 
+from .contrastive import plot_curves, plot_digit_grid, plot_energy_comparison, plot_vector_field
 from .free_energy import plot_density_grid, plot_free_energy_sections
 from .landscapes import (
     draw_gradient_inference,
@@ -17,7 +18,28 @@ from .latent import (
     plot_free_energy_map,
     plot_latent_energy_curves,
 )
+from .sampling import (
+    SAMPLERS,
+    draw_sampler_run,
+    plot_acceptance_curves,
+    plot_autocorrelations,
+    plot_hop_rates,
+    plot_sampler_grid,
+    plot_samples,
+    plot_state_probabilities,
+    plot_traces,
+    plot_ula_bias,
+    run_sampler,
+)
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
+from .today import (
+    plot_conditional_density,
+    plot_experts,
+    plot_fork_predictions,
+    plot_free_energy_bound,
+    plot_sample_sets,
+    plot_score_fields,
+)
 from .training import plot_ellipse_fits, plot_loss_vs_gap
 
 __all__ = [
@@ -31,17 +53,20 @@ __all__ = [
     "plot_horn_slices", "plot_radii_curves", "plot_token_probabilities",
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits",
+    # sampling from an energy (chapter 6)
+    "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
+    "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
+    # contrastive methods (chapter 7)
+    "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",
+    # EBMs today (chapter 10)
+    "plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
+    "plot_experts", "plot_free_energy_bound",
 ]
 
-# chapter 10: EBMs today
-from .today import (  # noqa: E402
-    plot_conditional_density,
-    plot_experts,
-    plot_fork_predictions,
-    plot_free_energy_bound,
-    plot_sample_sets,
-    plot_score_fields,
-)
+# appended by the chapter 1-5 review (issue 8)
+from .training import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
 
-__all__ += ["plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
-            "plot_experts", "plot_free_energy_bound"]
+__all__ += ["plot_energy_panels", "plot_fit_vs_beta"]
+from .latent import plot_ellipse_decoder, plot_two_wells  # noqa: E402
+
+__all__ += ["plot_ellipse_decoder", "plot_two_wells"]

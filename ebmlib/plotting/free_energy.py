@@ -12,7 +12,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._common import _beta_label, _check_finite, _small_multiples, _to_numpy
+from .._figures import beta_label as _beta_label
+from .._figures import check_finite_array as _check_finite
+from .._figures import new_axes, panels
+from .._figures import to_numpy as _to_numpy
 
 __all__ = ['plot_free_energy_sections', 'plot_density_grid']
 
@@ -37,8 +40,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
     if Fn.ndim != 2 or Fn.shape != (len(betas), c.size):
         raise ValueError(f"F must have shape (len(betas), len(coord)) = {(len(betas), c.size)}, got {Fn.shape}")
     _check_finite(Fn, "F")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax = new_axes(ax, (5.5, 3.8))
     colors = plt.cm.plasma(np.linspace(0.8, 0.0, len(betas)))  # hot (small beta) = orange, cold = dark
     for k, b in enumerate(betas):
         ax.plot(c, Fn[k], color="black" if math.isinf(b) else colors[k], lw=1.6, label=_beta_label(b))
@@ -52,7 +54,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
 
 def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tensor, betas: Sequence[float], *,
                       data: torch.Tensor | None = None, ncols: int | None = None,
-                      panel_size: tuple[float, float] = (2.6, 2.4), cmap: str = "magma"):
+                      panel_size: tuple[float, float] = (2.6, 2.4), cmap: str = "magma", axes=None):
     """Small multiples of Gibbs densities exp(-beta F)/Z on a grid of y, one panel per beta.
 
     Args:
@@ -63,6 +65,7 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
         ncols: panels per row (default: all in one row).
         panel_size: (width, height) of one panel in inches.
         cmap: colour map (each panel has its own colour scale).
+        axes: K axes to draw on (a new figure when None).
 
     Returns:
         The ``Figure``.
@@ -75,7 +78,7 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
                          f"{(len(betas), a2.size, a1.size)}, got {P.shape}")
     _check_finite(P, "densities")
     k = len(betas)
-    fig, axes = _small_multiples(k, k if ncols is None else ncols, panel_size, xlabel="$y_1$", ylabel="$y_2$")
+    fig, axes = panels(k, k if ncols is None else ncols, panel_size, axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     for i, ax in enumerate(axes):
         ax.pcolormesh(a1, a2, P[i], shading="nearest", cmap=cmap)
         if data is not None:
@@ -84,5 +87,4 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
         ax.set_title(_beta_label(betas[i]), fontsize=9)
         ax.set_aspect("equal")
         ax.tick_params(labelsize=7)
-    fig.tight_layout()
     return fig

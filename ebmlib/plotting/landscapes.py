@@ -12,9 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_nonneg_int, check_positive
-from ..inference import gradient_inference
-from ._common import Energy, _check_lim, _to_numpy
+from .._checks import check_int, check_limits, check_positive, energy_on
+from .._figures import Energy, descend_and_draw, new_axes, panels, to_numpy
 
 __all__ = ['energy_grid', 'plot_landscape', 'plot_energy_curve', 'draw_gradient_inference', 'plot_step_size_grid']
 
@@ -43,27 +42,21 @@ def energy_grid(
 
     See chapter 1.
     """
-    x0, x1 = _check_lim(xlim, "xlim")
-    y0, y1 = _check_lim(ylim, "ylim")
+    x0, x1 = check_limits(xlim, "xlim")
+    y0, y1 = check_limits(ylim, "ylim")
     if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
         nx, ny = n, n
     elif isinstance(n, (tuple, list)) and len(n) == 2:
         nx, ny = n
     else:
         raise ValueError(f"n must be a positive integer or a pair (n_x, n_y), got {n!r}")
-    nx = check_positive(nx, "n", integer=True)
-    ny = check_positive(ny, "n", integer=True)
+    nx, ny = check_int(nx, "n"), check_int(ny, "n")
     gx = torch.linspace(x0, x1, nx, dtype=dtype)
     gy = torch.linspace(y0, y1, ny, dtype=dtype)
     Y1, Y2 = torch.meshgrid(gx, gy, indexing="xy")  # (n_y, n_x) each
     points = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n_y * n_x, 2)
     with torch.no_grad():
-        e = energy(points)
-    if not isinstance(e, torch.Tensor) or tuple(e.shape) != (points.shape[0],):
-        got = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
-        raise ValueError(f"energy must return shape ({points.shape[0]},) for a ({points.shape[0]}, 2) grid, got {got}")
-    if not bool(torch.isfinite(e).all()):
-        raise ValueError(f"energy returned NaN or infinite values on the grid xlim={xlim}, ylim={ylim}")
+        e = energy_on(energy, points, where=f"on the ({points.shape[0]}, 2) grid xlim={xlim}, ylim={ylim}")
     return Y1.numpy(), Y2.numpy(), e.reshape(ny, nx).detach().cpu().numpy()  # (n_y, n_x)
 
 
@@ -74,7 +67,7 @@ def _as_paths(trajectories) -> list[np.ndarray]:
     items = trajectories if isinstance(trajectories, (list, tuple)) else [trajectories]
     paths = []
     for item in items:
-        arr = _to_numpy(item)
+        arr = to_numpy(item)
         if arr.ndim == 2 and arr.shape[1] == 2:
             paths.append(arr)
         elif arr.ndim == 3 and arr.shape[2] == 2:
@@ -125,8 +118,7 @@ def plot_landscape(
 
     See chapter 1.
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = new_axes(ax, (5, 4))
     if grid is None:
         if energy is None:
             raise ValueError("plot_landscape needs an energy or a precomputed grid, got neither")
@@ -143,8 +135,8 @@ def plot_landscape(
         ax.plot(path[:, 0], path[:, 1], "-", color=path_color, lw=1.2, alpha=0.9)
         ax.plot(path[0, 0], path[0, 1], "o", color=path_color, mec="k", ms=6, label="start" if i == 0 else None)
         ax.plot(path[-1, 0], path[-1, 1], "*", color="tab:red", mec="k", ms=11, label="end" if i == 0 else None)
-    ax.set_xlim(*_check_lim(xlim, "xlim"))
-    ax.set_ylim(*_check_lim(ylim, "ylim"))
+    ax.set_xlim(*check_limits(xlim, "xlim"))
+    ax.set_ylim(*check_limits(ylim, "ylim"))
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     if title is not None:
@@ -181,81 +173,66 @@ def plot_energy_curve(
 
     See chapter 1.
     """
-    lo, hi = _check_lim(lim, "lim")
-    n = check_positive(n, "n", integer=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    lo, hi = check_limits(lim, "lim")
+    n = check_int(n, "n")
+    ax = new_axes(ax, (5, 3.5))
     ys = torch.linspace(lo, hi, n, dtype=torch.float64)[:, None]  # (n, 1)
     with torch.no_grad():
-        e = energy(ys)
-    if not isinstance(e, torch.Tensor) or tuple(e.shape) != (n,):
-        got = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
-        raise ValueError(f"energy must return shape ({n},) for y of shape ({n}, 1), got {got}")
+        e = energy_on(energy, ys, where=f"for y of shape ({n}, 1)")
     (line,) = ax.plot(ys[:, 0].numpy(), e.numpy(), label=label, color=color)
     if points is not None:
-        p = torch.as_tensor(_to_numpy(points), dtype=torch.float64).reshape(-1, 1)  # (N, 1)
+        p = torch.as_tensor(to_numpy(points), dtype=torch.float64).reshape(-1, 1)  # (N, 1)
         with torch.no_grad():
             pe = energy(p)
-        ax.plot(p[:, 0].numpy(), _to_numpy(pe), "o", color=line.get_color(), mec="k")
+        ax.plot(p[:, 0].numpy(), to_numpy(pe), "o", color=line.get_color(), mec="k")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return ax
 
 
 def draw_gradient_inference(
-    ax: plt.Axes,
     energy: Energy,
     start: Sequence[float],
-    lr: float,
     *,
+    step_size: float,
     steps: int,
     xlim: tuple[float, float],
     ylim: tuple[float, float],
+    ax: plt.Axes | None = None,
     grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     vmax: float | None = None,
     levels: int | Sequence[float] = 20,
-) -> torch.Tensor | None:
+) -> plt.Axes:
     """Run gradient inference from one 2-D start and draw its path on the landscape.
 
-    The panel title gives the step size and the final energy, or says that the descent diverged.
+    y_{t+1} = y_t - eps * dE/dy (y_t). The panel title gives the step size and the final energy,
+    or says that the descent diverged (a :class:`~ebmlib.errors.DivergenceError`, drawn, not raised).
 
     Args:
-        ax: axes to draw on.
         energy: callable mapping y (B, 2) to energies (B,).
         start: the starting point (y_1, y_2).
-        lr: step size (> 0).
+        step_size: eps > 0.
         steps: number of gradient steps.
         xlim, ylim: plotting ranges.
+        ax: axes to draw on (a new figure when None).
         grid: a precomputed ``energy_grid`` (reused across panels).
         vmax, levels: as in :func:`plot_landscape`.
 
     Returns:
-        The trajectory, shape (steps + 1, 1, 2), or None when the descent diverged.
+        The Axes.
 
     See chapter 1.
     """
-    steps = check_nonneg_int(steps, "steps")
-    lr = check_positive(lr, "lr")
-    y0 = torch.tensor([list(map(float, start))], dtype=torch.float64)  # (1, 2)
-    try:
-        y_end, traj = gradient_inference(energy, y0, steps=steps, lr=lr, return_trajectory=True)
-    except ValueError as err:
-        if "non-finite" not in str(err):
-            raise
-        plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels,
-                       trajectories=y0[None], title=f"lr = {lr:.3g}: diverged")
-        return None
-    with torch.no_grad():
-        e_end = float(energy(y_end)[0])
-    plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels, trajectories=traj,
-                   title=f"lr = {lr:.3g}, {steps} steps: E = {e_end:.3f}")
-    return traj
+    ax = new_axes(ax, (5, 4))
+    descend_and_draw(ax, energy, start, step_size, steps=steps, xlim=xlim, ylim=ylim, grid=grid, vmax=vmax,
+                     levels=levels)
+    return ax
 
 
 def plot_step_size_grid(
     energy: Energy,
     starts: Sequence[Sequence[float]],
-    lrs: Sequence[float],
+    step_sizes: Sequence[float],
     *,
     steps: int,
     xlim: tuple[float, float],
@@ -264,39 +241,41 @@ def plot_step_size_grid(
     vmax: float | None = None,
     levels: int | Sequence[float] = 20,
     panel_size: float = 3.0,
+    axes=None,
 ) -> plt.Figure:
     """Small multiples of gradient inference: one row per start, one column per step size.
 
     Args:
         energy: callable mapping y (B, 2) to energies (B,).
         starts: S starting points (y_1, y_2).
-        lrs: L step sizes.
+        step_sizes: L step sizes.
         steps: gradient steps per panel.
         xlim, ylim: plotting ranges.
         n: grid points per axis for the contours.
         vmax, levels: as in :func:`plot_landscape`.
         panel_size: size of one panel in inches.
+        axes: S x L axes to draw on (a new figure when None).
 
     Returns:
         The Figure, with S x L axes.
 
     See chapter 1.
     """
-    starts, lrs = list(starts), list(lrs)
-    if not starts or not lrs:
-        raise ValueError(f"starts and lrs must each hold at least one value, got {len(starts)} start(s) "
-                         f"and {len(lrs)} step size(s)")
-    lrs = [check_positive(lr, "lrs") for lr in lrs]
+    starts, step_sizes = list(starts), list(step_sizes)
+    if not starts or not step_sizes:
+        raise ValueError(f"starts and step_sizes must each hold at least one value, got {len(starts)} start(s) "
+                         f"and {len(step_sizes)} step size(s)")
+    step_sizes = [check_positive(eps, "step_sizes") for eps in step_sizes]
     grid = energy_grid(energy, xlim, ylim, n)
-    fig, axes = plt.subplots(len(starts), len(lrs), figsize=(panel_size * len(lrs), panel_size * len(starts)),
-                             squeeze=False, sharex=True, sharey=True, layout="constrained")
+    rows, cols = len(starts), len(step_sizes)
+    fig, flat = panels(rows * cols, cols, (panel_size, panel_size), axes=axes)
     for i, start in enumerate(starts):
-        for j, lr in enumerate(lrs):
-            ax = axes[i, j]
-            draw_gradient_inference(ax, energy, start, lr, steps=steps, xlim=xlim, ylim=ylim, grid=grid,
-                                    vmax=vmax, levels=levels)
+        for j, eps in enumerate(step_sizes):
+            ax = flat[i * cols + j]
+            descend_and_draw(ax, energy, start, eps, steps=steps, xlim=xlim, ylim=ylim, grid=grid,
+                             vmax=vmax, levels=levels)
             ax.title.set_fontsize(9)
-            if i < len(starts) - 1:
+            if i < rows - 1:
                 ax.set_xlabel("")
             if j > 0:
                 ax.set_ylabel("")

@@ -12,16 +12,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_tensor
+from .._checks import check_callable, check_int, check_tensor
+from .._figures import check_finite_array as _check_finite
+from .._figures import new_axes, panels
+from .._figures import to_numpy as _to_numpy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
-from ._common import _check_finite, _small_multiples, _to_numpy
 
 __all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference']
 
 
 def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
                               ncols: int = 6, sharey: bool = True, panel_size: tuple[float, float] = (1.6, 1.2),
-                              titles: Sequence[str] | None = None):
+                              titles: Sequence[str] | None = None, axes=None):
     """Small multiples of the energy curves E_i(z) = E(y_i, z) over the latent grid, one per sample.
 
     Args:
@@ -32,6 +34,7 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
         sharey: share the energy axis across panels.
         panel_size: (width, height) of one panel in inches.
         titles: optional panel titles, B strings (default "i").
+        axes: B axes to draw on (a new figure when None).
 
     Returns:
         The ``Figure``.
@@ -43,8 +46,7 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
     b, nz = table.shape
     if z_grid.shape[0] != nz:
         raise ValueError(f"z_grid must have {nz} values (the columns of table), got {z_grid.shape[0]}")
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    ncols = check_int(ncols, "ncols")
     T, z = _to_numpy(table), _to_numpy(z_grid)
     if z_check is None:
         zc = z[T.argmin(1)]
@@ -52,7 +54,7 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
         zc = _to_numpy(z_check)
         if zc.shape != (b,):
             raise ValueError(f"z_check must have shape ({b},), got {zc.shape}")
-    fig, axes = _small_multiples(b, min(ncols, b), panel_size, sharey=sharey, xlabel="z", ylabel="E(y, z)")
+    fig, axes = panels(b, min(ncols, b), panel_size, axes=axes, sharey=sharey, xlabel="z", ylabel="E(y, z)")
     for i, ax in enumerate(axes):
         ax.plot(z, T[i], lw=1.2)
         e_at = np.interp(np.mod(zc[i], 2 * np.pi), z, T[i], period=2 * np.pi)
@@ -60,7 +62,6 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
         ax.set_title(titles[i] if titles is not None else str(i), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_xticks([0, np.pi, 2 * np.pi], ["0", r"$\pi$", r"$2\pi$"])
-    fig.tight_layout()
     return fig
 
 
@@ -91,8 +92,7 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
     if Fn.shape != (a2.size, a1.size):
         raise ValueError(f"F must have shape (len(y2), len(y1)) = {(a2.size, a1.size)}, got {Fn.shape}")
     _check_finite(Fn, "F")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 4.5))
+    ax = new_axes(ax, (5.0, 4.5))
     mesh = ax.pcolormesh(a1, a2, Fn, shading="nearest", cmap=cmap)
     if colorbar:
         ax.figure.colorbar(mesh, ax=ax, label=label)
@@ -116,28 +116,36 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
     return ax
 
 
-def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Decoder, *,
+def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *args, axes=None,
                           z_grid: torch.Tensor | None = None, data: torch.Tensor | None = None,
-                          ylim: tuple[float, float] | None = None) -> tuple[float, float]:
+                          ylim: tuple[float, float] | None = None) -> plt.Figure:
     """Draw one observation's inference: y and g(z_check) on the manifold, and E(y, .) over z.
 
     Left axes: the manifold {g(z)}, the point y, the closest grid point g(z_check) and the segment
-    between them (its squared length is F_inf(y)). Right axes: E(y, z) over the grid with z_check.
+    between them (its squared length is F_inf(y)). Right axes: E(y, z) over the grid with z_check
+    (the title gives z_check and F_inf; :func:`~ebmlib.latent.infer_latent` returns them as numbers).
 
     Args:
-        axes: a pair of Matplotlib axes (y plane, energy over z); they are cleared first.
         y: the observation, two numbers or a tensor (2,).
         decoder: g, maps (N_z,) latents to (N_z, 2) points.
+        axes: a pair of Matplotlib axes (y plane, energy over z), cleared first; a new figure
+            when None.
         z_grid: latents (default ``latent_grid(48)``).
         data: optional points to show faintly in the y plane, (B, 2).
         ylim: optional fixed energy range of the right axes.
 
     Returns:
-        ``(z_check, F_inf)`` as floats.
+        The ``Figure``.
 
     See chapter 2.
     """
-    ax_y, ax_z = axes
+    if not isinstance(y, torch.Tensor) and len(args) == 1 and _is_axes_pair(y):
+        # the old spelling draw_latent_inference(axes, y, decoder), kept while chapter 2's notebook uses it
+        axes, y, decoder = y, decoder, args[0]
+    elif args:
+        raise TypeError("draw_latent_inference takes y and decoder positionally; pass axes=... by keyword")
+    check_callable(decoder, "decoder", "z of shape (M,) -> (M, 2)")
+    fig, (ax_y, ax_z) = panels(2, 2, (4.5, 3.6), axes=axes, sharex=False, sharey=False)
     z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
     try:
         yt = torch.as_tensor(y, dtype=torch.float64)
@@ -174,4 +182,122 @@ def draw_latent_inference(axes, y: Sequence[float] | torch.Tensor, decoder: Deco
     if ylim is not None:
         ax_z.set_ylim(*ylim)
     ax_z.set_title(rf"$\overset{{\vee}}{{z}}$ = {z_check.item():.3f}, $F_\infty$ = {f_inf.item():.4g}", fontsize=9)
-    return z_check.item(), f_inf.item()
+    return fig
+
+
+def _is_axes_pair(obj) -> bool:
+    return isinstance(obj, (tuple, list, np.ndarray)) and len(obj) == 2 and all(isinstance(a, plt.Axes) for a in obj)
+
+
+# --- appended by the chapter 1-5 review (issue 8) -------------------------------------------------
+
+def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None):
+    """The two roles of the ellipse decoder: z goes round one ellipse, x picks the ellipse.
+
+    Left: g(0, z_k) = rho(0) * (cos z_k, sin z_k) for the latents of ``z_grid``, coloured by z_k.
+    Right: the curve g(x, z), z in [0, 2 pi], for each x in ``xs`` (radii from ``datasets.ellipse_radii``).
+
+    Args:
+        z_grid: (N_z,) latents in [0, 2 pi).
+        xs: the inputs x whose ellipses are drawn.
+        n: points per curve.
+        axes: two axes to draw on (a new 1 x 2 figure when None).
+
+    Returns:
+        The ``Figure``.
+
+    See chapter 2.
+    """
+    from ..datasets import ellipse_radii
+    from ..latent import EllipseDecoder
+
+    check_tensor(z_grid, "z_grid", ndim=1)
+    xs = [float(x) for x in xs]
+    if not xs:
+        raise ValueError("xs must hold at least one input x")
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+    ax0, ax1 = axes
+    with torch.no_grad():
+        g = EllipseDecoder(ellipse_radii(0.0).to(z_grid.dtype), dtype=z_grid.dtype)(z_grid)  # (N_z, 2)
+    points = ax0.scatter(g[:, 0], g[:, 1], c=z_grid, cmap="twilight", vmin=0, vmax=2 * math.pi, s=22)
+    bar = ax0.figure.colorbar(points, ax=ax0, label="latent $z$", ticks=[0, math.pi, 2 * math.pi])
+    bar.ax.set_yticklabels(["0", r"$\pi$", r"$2\pi$"])
+    ax0.set_title("$x = 0$: $g(0, z)$ as $z$ goes round")
+    z = torch.linspace(0, 2 * math.pi, n, dtype=z_grid.dtype)
+    for x in xs:
+        with torch.no_grad():
+            curve = EllipseDecoder(ellipse_radii(x).to(z.dtype), dtype=z.dtype)(z)  # (n, 2)
+        ax1.plot(curve[:, 0], curve[:, 1], color=plt.cm.viridis(0.9 * (x - min(xs)) / (max(xs) - min(xs) or 1)),
+                 label=f"$x = {x:g}$")
+    ax1.set_title("each $x$ its own ellipse")
+    ax1.legend(fontsize=7, loc="upper right")
+    for ax in (ax0, ax1):
+        ax.set_aspect("equal")
+        ax.set_xlabel("$y_1$")
+        ax.set_ylabel("$y_2$")
+    return ax0.figure
+
+
+def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z_global: float, z_local: float,
+                   paths: dict | None = None, z_pick: float | None = None, n: int = 200, ylim=(-0.5, 8.0)):
+    """A point that sees two wells of E(y, z): the two ways to reach the curve, and descents over z.
+
+    Left: the curve g(z), the point y and segments to g(z_global) (solid) and g(z_local) (dotted).
+    Right: E(y, z) over [0, 2 pi] (line), on ``z_grid`` (dots), each descent path of ``paths`` and,
+    if given, the grid's answer ``z_pick`` (square).
+
+    Args:
+        y: (1, 2) the observed point.
+        decoder: maps z (N,) to points (N, 2).
+        z_grid: (N_z,) grid latents.
+        z_global, z_local: the minimisers of the two wells.
+        paths: label -> (T + 1, 1) iterates z_t of a descent.
+        z_pick: the grid's minimiser.
+        n: points of the dense curve.
+        ylim: energy range of the right panel.
+
+    Returns:
+        The ``Figure``.
+
+    See chapter 2.
+    """
+    check_tensor(y, "y", ndim=2)
+    if tuple(y.shape) != (1, 2):
+        raise ValueError(f"y must have shape (1, 2), got {tuple(y.shape)}")
+    z_dense = torch.linspace(0, 2 * math.pi, n, dtype=y.dtype)
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1.1, 1]},
+                                   layout="constrained")
+    with torch.no_grad():
+        curve = decoder(z_dense)  # (n, 2)
+        ends = decoder(torch.tensor([z_global, z_local], dtype=y.dtype))  # (2, 2)
+        e_dense = latent_energy_table(y, decoder, z_dense)[0]  # (n,)
+        e_grid = latent_energy_table(y, decoder, z_grid)[0]  # (N_z,)
+    ax0.plot(curve[:, 0], curve[:, 1], color="C0", label="$g(z)$")
+    ax0.plot(*y[0], "o", color="C3", label="$y$")
+    for end, style, name in zip(ends, ("-", ":"), ("global well", "local well")):
+        ax0.plot([y[0, 0], end[0]], [y[0, 1], end[1]], style, color="C1", label=name)
+    ax0.set_aspect("equal")
+    ax0.set_xlabel("$y_1$")
+    ax0.set_ylabel("$y_2$")
+    ax0.legend(fontsize=7, loc="lower center", ncols=2)
+    ax1.plot(z_dense, e_dense, color="0.3", lw=1)
+    ax1.plot(z_grid, e_grid, ".", color="0.6", ms=4, label=f"{len(z_grid)}-point grid")
+    for k, (name, path) in enumerate((paths or {}).items()):
+        zp = _to_numpy(path).reshape(-1)
+        with torch.no_grad():
+            ep = latent_energy_table(y, decoder, torch.as_tensor(zp, dtype=y.dtype))[0]
+        ax1.plot(zp, ep, ("o-", "x--")[k % 2], color=("C1", "C4")[k % 2], ms=4, lw=0.8, label=name)
+    if z_pick is not None:
+        with torch.no_grad():
+            e_pick = latent_energy_table(y, decoder, torch.tensor([z_pick], dtype=y.dtype))[0, 0]
+        ax1.plot([z_pick], [e_pick], "s", color="C2", ms=7, mfc="none", mew=1.5, label="grid ž")
+    ax1.set_xticks([0, math.pi, 2 * math.pi], ["0", r"$\pi$", r"$2\pi$"])
+    ax1.set_xlabel("$z$")
+    ax1.set_ylabel("$E(y, z)$")
+    ax1.set_ylim(*ylim)
+    ax1.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+__all__ += ['plot_ellipse_decoder', 'plot_two_wells']

@@ -11,15 +11,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_positive
-from ._common import _to_numpy
+from .._checks import check_int
+from .._figures import new_axes, panels
+from .._figures import to_numpy as _to_numpy
 
 __all__ = ['plot_horn_slices', 'plot_radii_curves', 'plot_token_probabilities']
 
 
 def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Sequence[float], learned: torch.Tensor,
                      true: torch.Tensor, *, centre: torch.Tensor | None = None,
-                     panel_size: tuple[float, float] = (2.2, 2.4), n: int = 200):
+                     panel_size: tuple[float, float] = (2.2, 2.4), n: int = 200, axes=None):
     """Small multiples of the horn's y-plane at a few x: the data there, the true and the learned ellipse.
 
     Panel s shows the points y_i with x_i closest to x_slices[s], the ellipse of half-axes
@@ -35,6 +36,7 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
         centre: optional point predictions at those x, (S, 2).
         panel_size: (width, height) of one panel in inches.
         n: points per drawn ellipse.
+        axes: S axes to draw on (a new figure when None).
 
     Returns:
         The ``Figure`` (one row of S panels, each with its own scale).
@@ -54,11 +56,11 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
     c = None if centre is None else _to_numpy(centre)
     if c is not None and c.shape != (s, 2):
         raise ValueError(f"centre must have shape ({s}, 2), got {c.shape}")
-    n = check_positive(n, "n", integer=True)
-    fig, axes = plt.subplots(1, s, figsize=(panel_size[0] * s, panel_size[1]), squeeze=False)
+    n = check_int(n, "n")
+    fig, axes = panels(s, s, panel_size, axes=axes, sharex=False, sharey=False)
     t = np.linspace(0.0, 2 * np.pi, n)
     grid_x = np.unique(xd)
-    for k, ax in enumerate(axes[0]):
+    for k, ax in enumerate(axes):
         nearest = grid_x[np.abs(grid_x - xs[k]).argmin()]
         pts = yd[xd == nearest]
         ax.scatter(pts[:, 0], pts[:, 1], s=8, color="0.45", label="data", zorder=2)
@@ -69,10 +71,9 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
         ax.set_title(f"x = {nearest:.2f}", fontsize=9)
         ax.set_aspect("equal")
         ax.set_xlabel("$y_1$")
-    axes[0, 0].set_ylabel("$y_2$")
-    handles, labels = axes[0, -1].get_legend_handles_labels()
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
-    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=len(labels), frameon=False)
+    axes[0].set_ylabel("$y_2$")
+    handles, labels = axes[-1].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncol=len(labels), frameon=False)
     return fig
 
 
@@ -93,8 +94,7 @@ def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor
     a, lw, tw = _to_numpy(x), np.abs(_to_numpy(learned)), _to_numpy(true)
     if a.ndim != 1 or lw.shape != (a.size, 2) or tw.shape != (a.size, 2):
         raise ValueError(f"x must be (N,), learned and true (N, 2); got {a.shape}, {lw.shape}, {tw.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 3.5))
+    ax = new_axes(ax, (4.5, 3.5))
     for j in range(2):
         ax.plot(a, tw[:, j], "--", color=f"C{j}", lw=1.2, label=rf"$\rho_{j + 1}(x)$")
         ax.plot(a, lw[:, j], "o", color=f"C{j}", ms=3, label=rf"$|f_{j + 1}(x)|$")
@@ -126,8 +126,7 @@ def plot_token_probabilities(p_model: torch.Tensor, p_true: torch.Tensor, contex
     c, v = pm.shape
     if len(context_labels) != c or len(token_names) != v:
         raise ValueError(f"need {c} context labels and {v} token names, got {len(context_labels)} and {len(token_names)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3.2))
+    ax = new_axes(ax, (9, 3.2))
     width = 0.8 / v
     centres = np.arange(c)
     for j in range(v):

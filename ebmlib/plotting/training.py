@@ -9,8 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_positive
-from ._common import _to_numpy
+from .._checks import check_int, check_positive
+from .._figures import LAYOUT, new_axes
+from .._figures import to_numpy as _to_numpy
 
 __all__ = ['plot_loss_vs_gap', 'plot_ellipse_fits']
 
@@ -44,7 +45,7 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
                 raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {_to_numpy(v).shape}")
     if axes is None:
         fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.5), squeeze=False,
-                                 layout="constrained")
+                                 layout=LAYOUT)
         axes = list(axes[0])
     else:
         axes = list(np.atleast_1d(axes))
@@ -81,9 +82,8 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     d = _to_numpy(data)
     if d.ndim != 2 or d.shape[1] != 2:
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
-    n = check_positive(n, "n", integer=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.6, 3.8))
+    n = check_int(n, "n")
+    ax = new_axes(ax, (4.6, 3.8))
     ax.scatter(d[:, 0], d[:, 1], s=6, color="0.55", label="data", zorder=1)
     z = np.linspace(0.0, 2 * np.pi, n)
     styles = ["-", "--", "-.", ":"]
@@ -97,3 +97,102 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     ax.set_ylabel("$y_2$")
     ax.legend(fontsize=8, loc="upper right")
     return ax
+
+
+# --- appended by the chapter 1-5 review (issue 8) -------------------------------------------------
+
+def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, shift=None,
+                       vmin: float = 0.0, vmax: float = 8.0, levels: int = 25,
+                       panel_size: tuple[float, float] = (4.2, 3.9), label: str = "energy"):
+    """Side-by-side filled contours of several 2-D energies on [-lim, lim]^2, on one colour scale.
+
+    Panel k shows E_k(y) - s_k, with s_k = min_y E_k(y) on the grid (``shift=None``) or
+    ``shift[label_k]``, clipped to [vmin, vmax], with the data as white dots.
+
+    Args:
+        energies: label -> callable mapping y (B, 2) to energies (B,); one panel each.
+        lim: half-width of the square.
+        data: optional (B, 2) points drawn on every panel.
+        n: grid points per axis.
+        shift: None (each panel's grid minimum) or a dict label -> number to subtract.
+        vmin, vmax: the colour scale, vmin < vmax.
+        levels: number of contour levels.
+        panel_size: (width, height) of one panel in inches.
+        label: colour-bar label.
+
+    Returns:
+        The ``Figure`` (its axes in the order of ``energies``).
+
+    See chapter 5.
+    """
+    from .landscapes import energy_grid  # the grid evaluation of chapter 1
+
+    if not energies:
+        raise ValueError("energies must name at least one energy")
+    lim = check_positive(lim, "lim")
+    if not vmin < vmax:
+        raise ValueError(f"need vmin < vmax, got vmin={vmin!r}, vmax={vmax!r}")
+    if shift is not None and set(shift) != set(energies):
+        raise ValueError(f"shift must have the same labels as energies {list(energies)}, got {list(shift)}")
+    d = None if data is None else _to_numpy(data)
+    if d is not None and (d.ndim != 2 or d.shape[1] != 2):
+        raise ValueError(f"data must have shape (B, 2), got {d.shape}")
+    k = len(energies)
+    fig, axes = plt.subplots(1, k, figsize=(panel_size[0] * k, panel_size[1]), sharey=True,
+                             layout="constrained", squeeze=False)
+    steps = np.linspace(vmin, vmax, levels)
+    for ax, (name, energy) in zip(axes[0], energies.items()):
+        Y1, Y2, E = energy_grid(energy, (-lim, lim), (-lim, lim), n)
+        E = E - (E.min() if shift is None else float(shift[name]))
+        cs = ax.contourf(Y1, Y2, np.clip(E, vmin, vmax), levels=steps, cmap="viridis")
+        ax.contour(Y1, Y2, E, levels=steps, colors="k", linewidths=0.3, alpha=0.4)
+        if d is not None:
+            ax.plot(d[:, 0], d[:, 1], ".", color="white", ms=2, alpha=0.6)
+        ax.set_title(name, fontsize=10)
+        ax.set_aspect("equal")
+        ax.set_xlabel("$y_1$")
+    axes[0, 0].set_ylabel("$y_2$")
+    fig.colorbar(cs, ax=axes[0, -1], label=label)
+    return fig
+
+
+def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w_2|$")):
+    """Fitted parameters against the inverse temperature beta of training (log axis; beta = inf at the right).
+
+    Args:
+        betas: K inverse temperatures (``math.inf`` allowed, drawn one decade past the largest finite one).
+        fits: (K, P) fitted values, row k for ``betas[k]``.
+        true: optional P true values, drawn as dotted horizontal lines.
+        ax: axes to draw on (new figure if None).
+        labels: P legend labels.
+
+    Returns:
+        The ``Axes``.
+
+    See chapter 5.
+    """
+    b = np.asarray([float(v) for v in betas])
+    f = _to_numpy(fits).astype(float)
+    if f.ndim != 2 or f.shape[0] != b.size or f.shape[1] != len(labels):
+        raise ValueError(f"fits must have shape ({b.size}, {len(labels)}), got {f.shape}")
+    finite = np.isfinite(b)
+    if not finite.any() or np.any(b[finite] <= 0) or np.any(np.isnan(b)):
+        raise ValueError(f"betas must be > 0 with at least one finite value, got {list(betas)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.6, 3.6))
+    x = np.where(finite, b, 10 * b[finite].max())  # beta = inf, one decade to the right
+    for p, name in enumerate(labels):
+        ax.plot(x[finite], f[finite, p], "o-", color=f"C{p}", label=name)
+        ax.plot(x[~finite], f[~finite, p], "s", color=f"C{p}", ms=7)
+        if true is not None:
+            ax.axhline(float(_to_numpy(true).reshape(-1)[p]), color=f"C{p}", ls=":", lw=1)
+    ax.set_xscale("log")
+    ticks = list(x[finite]) + list(x[~finite][:1])
+    ax.set_xticks(ticks, [f"{v:g}" for v in b[finite]] + (["$\\infty$"] if (~finite).any() else []))
+    ax.minorticks_off()
+    ax.set_xlabel(r"$\beta$ of training")
+    ax.legend(fontsize=8)
+    return ax
+
+
+__all__ += ['plot_energy_panels', 'plot_fit_vs_beta']

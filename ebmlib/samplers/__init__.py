@@ -19,18 +19,26 @@ with one parametrised test that each sampler joins by adding a case)::
   ``(samples, acceptance_rate)``, the rate a Python float: accepted proposals over all chains and
   steps.
 - Arguments are validated once, at entry. Divergence (NaN or inf in the chains) raises
-  :class:`ebmlib.DivergenceError`, checked every few steps and at the end, not after every step
+  :class:`~ebmlib.errors.DivergenceError`, checked every few steps and at the end, not after every step
   (a check is a host synchronisation on a GPU).
 
 See chapter 6.
 """
 
+from .annealed import annealed_langevin
+from .diagnostics import (
+           autocorrelation,
+           effective_sample_size,
+           integrated_autocorrelation_time,
+           mode_hops,
+)
+from .hmc import hmc
 from .langevin import langevin
+from .mala import mala
+from .metropolis import metropolis_hastings
 from .persistent import PersistentChains
 
-__all__ = ["langevin", "PersistentChains"]
-
-# chapter 10: annealed Langevin dynamics (takes a noise-conditional score, not an energy)
-from .annealed import annealed_langevin  # noqa: E402
-
-__all__ += ["annealed_langevin"]
+__all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings",
+           "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
+           # chapter 10: annealed Langevin dynamics (takes a noise-conditional score, not an energy)
+           "annealed_langevin"]

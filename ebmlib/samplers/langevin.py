@@ -6,15 +6,15 @@ See chapter 6.
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Callable
 
 import torch
 from tqdm.auto import tqdm
 
-from .._checks import check_energy_output, check_positive, check_tensor
+from .._checks import check_limits, check_nonneg_real, check_positive, energy_and_grad
+from ._common import CHECK_EVERY, check_sampler_args, diverged
 
-__all__ = ['langevin']
+__all__ = ["langevin"]
 
 
 def langevin(
@@ -24,7 +24,9 @@ def langevin(
     steps: int,
     step_size: float,
     noise_scale: float | None = None,
-    generator: torch.Generator | None = None,
+    grad_clip: float | None = None,
+    clamp: tuple[float, float] | None = None,
+    generator: torch.Generator | int | None = None,
     return_trajectory: bool = False,
     progress: bool = False,
 ) -> torch.Tensor:
@@ -34,60 +36,63 @@ def langevin(
     which for small eps samples p(y) proportional to exp(-E(y)) (with a step-size bias of order
     eps). A smaller ``noise_scale`` samples a colder distribution; 0 is plain gradient descent.
 
+    Follows the sampler contract of :mod:`ebmlib.samplers`. One step costs one forward and one
+    backward pass of the energy; the chains are checked for NaN/inf every ``CHECK_EVERY`` steps
+    and after the last.
+
     Args:
-        energy: maps (B, D) points to (B,) energies; only its gradient in y is used, so the
+        energy: maps (B, ...) states to (B,) energies; only its gradient in y is used, so the
             parameters of a module are neither updated nor given a ``.grad``.
-        y0: (B, D) starting points (one chain per row); not modified.
+        y0: (B, ...) starting states (one chain per row: points (B, D) or images (B, C, H, W));
+            not modified.
         steps: number of updates, >= 0.
         step_size: eps > 0.
         noise_scale: the standard deviation s of the noise added per step; None means sqrt(2 eps).
-        generator: torch.Generator for the noise (same state -> same chains).
-        return_trajectory: also return every state, (steps + 1, B, D), y0 first.
+        grad_clip: if given, clip every element of the gradient to [-grad_clip, grad_clip].
+        clamp: if given, a pair (low, high): clamp every element of the state after each step
+            (e.g. to the pixel range of images).
+        generator: ``torch.Generator``, int seed or None (global RNG) for the noise.
+        return_trajectory: return every state, (steps + 1, B, ...), y0 first.
         progress: show a ``tqdm.auto`` progress bar.
 
     Returns:
-        (B, D) final states (detached), or the (steps + 1, B, D) trajectory.
+        (B, ...) final states (detached), or the (steps + 1, B, ...) trajectory.
 
     Raises:
-        ValueError: on bad settings, or if the chains reach NaN/inf (step size too large).
+        ValueError: on bad settings or an energy that does not return finite (B,) energies.
+        ebmlib.errors.DivergenceError: if the chains reach NaN/inf (step size too large).
 
     See chapter 6.
     """
-    if not callable(energy):
-        raise ValueError(f"energy must be callable (y of shape (B, D) -> energies (B,)), got {type(energy).__name__}")
-    check_tensor(y0, "y0", ndim=2)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    steps, generator = check_sampler_args(energy, y0, steps, generator)
     eps = check_positive(step_size, "step_size")
-    if noise_scale is None:
-        noise = math.sqrt(2.0 * eps)
-    else:
-        if isinstance(noise_scale, bool) or not isinstance(noise_scale, Real) \
-                or not math.isfinite(noise_scale) or noise_scale < 0:
-            raise ValueError(f"noise_scale must be a finite number >= 0 or None, got {noise_scale!r}")
-        noise = float(noise_scale)
+    noise = math.sqrt(2.0 * eps) if noise_scale is None else check_nonneg_real(noise_scale, "noise_scale")
+    if grad_clip is not None:
+        grad_clip = check_positive(grad_clip, "grad_clip")
+    if clamp is not None:
+        clamp = check_limits(clamp, "clamp")
+    hint = f"try a smaller step_size than {eps}"
 
     y = y0.detach().clone()
+    _, grad = energy_and_grad(energy, y, check=True)  # the energy's output is validated once, here
     traj = [y] if return_trajectory else None
-    with torch.enable_grad():
+    step = 0
+    try:
         for step in tqdm(range(steps), desc="langevin", disable=not progress):
-            y_var = y.detach().requires_grad_(True)  # shares memory with y, no copy
-            e = energy(y_var)
-            if step == 0:
-                check_energy_output(e, y.shape[0])
-            (grad,) = torch.autograd.grad(e, y_var, grad_outputs=torch.ones_like(e))  # (B, D)
-            with torch.no_grad():
-                y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
-                if noise > 0:
-                    y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device),
-                           alpha=noise)
-                if not bool(torch.isfinite(y).all()):  # stop before the energy sees NaN/inf
-                    raise ValueError(f"Langevin chains reached NaN/inf at step {step + 1}; "
-                                     f"try a smaller step_size than {eps}")
+            if step:
+                _, grad = energy_and_grad(energy, y)
+            if grad_clip is not None:
+                grad = grad.clamp(-grad_clip, grad_clip)
+            y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
+            if noise > 0:
+                y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device), alpha=noise)
+            if clamp is not None:
+                y.clamp_(*clamp)
             if traj is not None:
                 traj.append(y)
-    out = torch.stack(traj) if traj is not None else y  # (steps + 1, B, D) or (B, D)
-    if not bool(torch.isfinite(out[-1]).all()):
-        raise ValueError(f"Langevin chains reached NaN/inf after {steps} steps; "
-                         f"try a smaller step_size than {eps}")
-    return out
+            if (step + 1) % CHECK_EVERY == 0 or step + 1 == steps:
+                diverged(y, step + 1, hint)
+    except ValueError as err:  # an energy that validates its input refused the diverged chains
+        diverged(y, step, hint, cause=err)
+        raise
+    return torch.stack(traj) if traj is not None else y  # (steps + 1, B, ...) or (B, ...)

@@ -8,10 +8,13 @@ running kernel.
 
 from .landscapes import (FreeEnergyBetaWidget, GradientInferenceWidget, LatentInferenceWidget,
                          free_energy_beta_widget, gradient_inference_widget, latent_inference_widget)
+from .sampling import SamplerWidget, sampler_widget
 
 __all__ = [
     # gradient inference on a landscape (chapter 1)
     "GradientInferenceWidget", "gradient_inference_widget",
     # latent inference and the temperature of the free energy (chapters 2 and 3)
     "LatentInferenceWidget", "latent_inference_widget", "FreeEnergyBetaWidget", "free_energy_beta_widget",
+    # sampling: sampler and step size (chapter 6)
+    "SamplerWidget", "sampler_widget",
 ]

@@ -17,16 +17,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from .._checks import check_nonneg_int, check_positive, check_tensor
+from .._checks import check_limits, check_nonneg_int, check_positive, check_tensor, renamed
+from .._figures import LAYOUT, descend_and_draw
 from ..free_energy import free_energy
-from ..latent import Decoder, latent_energy_table, latent_grid
-from ..plotting import (
-    draw_gradient_inference,
-    draw_latent_inference,
-    energy_grid,
-    plot_free_energy_map,
-)
-from ..plotting._common import _check_lim
+from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
+from ..plotting import draw_latent_inference, energy_grid, plot_free_energy_map
 
 __all__ = [
     # chapter 1
@@ -65,25 +60,30 @@ class GradientInferenceWidget(widgets.VBox):
 
     Attributes:
         y1, y2: ``FloatSlider`` for the starting point.
-        lr: ``FloatLogSlider`` for the step size.
+        step_size: ``FloatLogSlider`` for the step size.
         output: the ``Output`` widget holding the figure.
         trajectory: the last trajectory, shape (steps + 1, 1, 2), or None if it diverged.
 
     See chapter 1.
     """
 
-    def __init__(self, energy: Energy, xlim, ylim, *, start=(1.5, 1.5), lr: float = 0.05,
-                 lr_range: tuple[float, float] = (1e-3, 0.5), steps: int = 40, n: int = 81,
-                 vmax: float | None = None, levels=20, figsize=(5.0, 4.0)):
+    def __init__(self, energy: Energy, xlim, ylim, *, start=(1.5, 1.5), step_size: float | None = None,
+                 step_size_range: tuple[float, float] | None = None, steps: int = 40, n: int = 81,
+                 vmax: float | None = None, levels=20, figsize=(5.0, 4.0),
+                 lr: float | None = None, lr_range: tuple[float, float] | None = None):
+        # lr and lr_range: the old names of step_size and step_size_range, kept for chapter 1's notebook
         self.energy = energy
-        self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
+        self.xlim, self.ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
         self.steps = check_nonneg_int(steps, "steps")
-        lo, hi = (check_positive(v, "lr_range") for v in lr_range)
+        range_name = "step_size_range" if lr_range is None else "lr_range"
+        eps_range = renamed(step_size_range, lr_range, "step_size_range", "lr_range", default=(1e-3, 0.5))
+        lo, hi = (check_positive(v, range_name) for v in eps_range)
         if not lo < hi:
-            raise ValueError(f"lr_range must be (low, high) with low < high, got {lr_range!r}")
-        lr = check_positive(lr, "lr")
-        if not lo <= lr <= hi:
-            raise ValueError(f"lr={lr} must lie inside lr_range={lr_range!r}")
+            raise ValueError(f"{range_name} must be (low, high) with low < high, got {eps_range!r}")
+        name = "step_size" if lr is None else "lr"
+        eps = check_positive(renamed(step_size, lr, "step_size", "lr", default=0.05), name)
+        if not lo <= eps <= hi:
+            raise ValueError(f"{name}={eps} must lie inside {range_name}={eps_range!r}")
         self.vmax, self.levels = vmax, levels
         self.grid = energy_grid(energy, xlim, ylim, n)  # computed once, reused at every redraw
         self.trajectory: torch.Tensor | None = None
@@ -95,15 +95,15 @@ class GradientInferenceWidget(widgets.VBox):
         step = (self.ylim[1] - self.ylim[0]) / 100
         self.y2 = widgets.FloatSlider(value=float(start[1]), min=self.ylim[0], max=self.ylim[1], step=step,
                                       description="start y2", continuous_update=False)
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=torch.log10(torch.tensor(lo)).item(),
+        self.step_size = widgets.FloatLogSlider(value=eps, base=10, min=torch.log10(torch.tensor(lo)).item(),
                                          max=torch.log10(torch.tensor(hi)).item(), step=0.05,
                                          description="step size", readout_format=".3f",
                                          continuous_update=False)
         self.output = widgets.Output()
-        self.fig, self.ax = plt.subplots(figsize=figsize)
+        self.fig, self.ax = plt.subplots(figsize=figsize, layout=LAYOUT)
         plt.close(self.fig)  # shown only through the Output widget, never inline a second time
-        super().__init__(children=[widgets.HBox([self.y1, self.y2]), self.lr, self.output])
-        for slider in (self.y1, self.y2, self.lr):
+        super().__init__(children=[widgets.HBox([self.y1, self.y2]), self.step_size, self.output])
+        for slider in (self.y1, self.y2, self.step_size):
             slider.observe(self._on_change, names="value")
         self.update()
 
@@ -117,8 +117,8 @@ class GradientInferenceWidget(widgets.VBox):
             The new trajectory (steps + 1, 1, 2), or None when the descent diverged.
         """
         self.ax.clear()
-        self.trajectory = draw_gradient_inference(
-            self.ax, self.energy, (self.y1.value, self.y2.value), self.lr.value, steps=self.steps,
+        self.trajectory = descend_and_draw(
+            self.ax, self.energy, (self.y1.value, self.y2.value), self.step_size.value, steps=self.steps,
             xlim=self.xlim, ylim=self.ylim, grid=self.grid, vmax=self.vmax, levels=self.levels)
         self.n_updates += 1
         _show_figure(self.output, self.fig)
@@ -128,13 +128,13 @@ class GradientInferenceWidget(widgets.VBox):
 def gradient_inference_widget(energy: Energy, xlim, ylim, **kwargs) -> GradientInferenceWidget:
     """Build the chapter-1 widget: choose a start and a step size, watch gradient inference move.
 
-    y_{t+1} = y_t - lr * dE/dy (y_t), drawn over the contours of E.
+    y_{t+1} = y_t - eps * dE/dy (y_t), drawn over the contours of E.
 
     Args:
         energy: callable mapping y (B, 2) to energies (B,).
         xlim, ylim: ranges of the landscape and of the start sliders.
-        **kwargs: ``start``, ``lr``, ``lr_range``, ``steps``, ``n``, ``vmax``, ``levels``, ``figsize``
-            (see :class:`GradientInferenceWidget`).
+        **kwargs: ``start``, ``step_size``, ``step_size_range``, ``steps``, ``n``, ``vmax``, ``levels``,
+            ``figsize`` (see :class:`GradientInferenceWidget`; ``lr``, ``lr_range``: the old names).
 
     Returns:
         The widget (display it as a cell's last expression).
@@ -166,7 +166,7 @@ class LatentInferenceWidget(widgets.VBox):
         self.z_grid = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid
         self.data = data
         self.energy_range = energy_range
-        r1, r2 = _check_lim(y1_range, "y1_range"), _check_lim(y2_range, "y2_range")
+        r1, r2 = check_limits(y1_range, "y1_range"), check_limits(y2_range, "y2_range")
         if not (r1[0] <= y0[0] <= r1[1] and r2[0] <= y0[1] <= r2[1]):
             raise ValueError(f"y0={tuple(y0)!r} must lie inside y1_range={r1} and y2_range={r2}")
         self.z_check: float | None = None
@@ -177,7 +177,7 @@ class LatentInferenceWidget(widgets.VBox):
         self.y2 = widgets.FloatSlider(value=float(y0[1]), min=r2[0], max=r2[1], step=(r2[1] - r2[0]) / 100,
                                       description="y2", continuous_update=False)
         self.output = widgets.Output()
-        self.fig, self.axes = plt.subplots(1, 2, figsize=figsize)
+        self.fig, self.axes = plt.subplots(1, 2, figsize=figsize, layout=LAYOUT)
         plt.close(self.fig)  # shown only through the Output widget
         super().__init__(children=[widgets.HBox([self.y1, self.y2]), self.output])
         for s in (self.y1, self.y2):
@@ -193,10 +193,11 @@ class LatentInferenceWidget(widgets.VBox):
         Returns:
             ``(z_check, F_inf)``.
         """
-        self.z_check, self.f_inf = draw_latent_inference(
-            self.axes, (self.y1.value, self.y2.value), self.decoder, z_grid=self.z_grid, data=self.data,
-            ylim=self.energy_range)
-        self.fig.tight_layout()
+        y = (self.y1.value, self.y2.value)
+        draw_latent_inference(y, self.decoder, axes=self.axes, z_grid=self.z_grid, data=self.data,
+                              ylim=self.energy_range)
+        z, f = infer_latent(torch.tensor([y], dtype=torch.float64), self.decoder, z_grid=self.z_grid.to(torch.float64))
+        self.z_check, self.f_inf = z.item(), f.item()
         self.n_updates += 1
         _show_figure(self.output, self.fig)
         return self.z_check, self.f_inf
@@ -239,7 +240,7 @@ class FreeEnergyBetaWidget(widgets.VBox):
                  figsize=(5.0, 4.2)):
         check_tensor(y1, "y1", ndim=1)
         check_tensor(y2, "y2", ndim=1)
-        lo, hi = _check_lim(beta_range, "beta_range")
+        lo, hi = check_limits(beta_range, "beta_range")
         check_positive(lo, "beta_range low")
         beta = check_positive(beta, "beta")
         if not lo <= beta <= hi:
@@ -256,7 +257,7 @@ class FreeEnergyBetaWidget(widgets.VBox):
         self.beta = widgets.FloatLogSlider(value=beta, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05,
                                            description="beta", readout_format=".3g", continuous_update=False)
         self.output = widgets.Output()
-        self.fig, self.ax = plt.subplots(figsize=figsize)
+        self.fig, self.ax = plt.subplots(figsize=figsize, layout=LAYOUT)
         plt.close(self.fig)
         self._colorbar = None
         super().__init__(children=[self.beta, self.output])

@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
-"""Write the student edition of the chapter notebooks: the same notebooks without solutions.
+"""The student edition of the chapter notebooks: the same notebooks without solutions.
 
-    python3 tools/student_edition.py [OUT_DIR]      # default: _build/student
+    python -m ebmlib.assign --student-edition OUT_DIR     # python3 tasks.py book writes _build/student
 
 What is removed:
 - every ```{solution} ...``` directive (math solutions) from markdown cells; a cell left empty goes;
@@ -15,12 +14,13 @@ the one source of truth, the notebooks in book/.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .catalogue import default_book_dir
+
+__all__ = ["strip_solutions", "write_student_edition"]
 
 # A MyST directive block: an opening fence of 3+ backticks or colons, {solution}, up to the same fence.
 SOLUTION_BLOCK = re.compile(
@@ -69,20 +69,15 @@ def strip_solutions(nb: dict) -> dict:
     return out
 
 
-def main(out_dir: str | None = None) -> list[Path]:
-    out = Path(out_dir) if out_dir else ROOT / "_build" / "student"
+def write_student_edition(out_dir: str | Path, book_dir: str | Path | None = None) -> list[Path]:
+    """Write every chapter notebook of ``book_dir`` without its solutions into ``out_dir``."""
+    book = Path(book_dir) if book_dir is not None else default_book_dir()
+    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(book.glob("[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         target = out / path.name
         target.write_text(json.dumps(strip_solutions(nb), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
-    print(f"student edition: {len(written)} notebooks without solutions in {out}")
     return written
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Write the chapter notebooks without their solutions.")
-    parser.add_argument("out_dir", nargs="?", default=None, help="output folder (default: _build/student)")
-    main(parser.parse_args().out_dir)

@@ -1,0 +1,99 @@
+"""Figure helpers shared by :mod:`ebmlib.plotting` and :mod:`ebmlib.widgets` (private).
+
+The plotting convention of ebmlib: a single-panel function takes ``ax=None`` (keyword) and returns
+the ``Axes`` it drew on; a multi-panel function takes ``axes=None`` and returns the ``Figure``.
+Every figure ebmlib creates uses Matplotlib's constrained layout; nothing calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from ._checks import check_nonneg_int, check_positive
+from .errors import DivergenceError
+
+__all__: list[str] = []
+
+Energy = Callable[[torch.Tensor], torch.Tensor]
+LAYOUT = "constrained"
+
+
+def to_numpy(t) -> np.ndarray:
+    """A tensor (detached, on the CPU) or anything array-like as a NumPy array."""
+    if isinstance(t, torch.Tensor):
+        return t.detach().cpu().numpy()
+    return np.asarray(t)
+
+
+def check_finite_array(a: np.ndarray, name: str) -> np.ndarray:
+    """Refuse to draw NaN/inf (a blank patch in a figure would hide the bug that made it)."""
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return a
+
+
+def beta_label(b: float) -> str:
+    return r"$\beta=\infty$" if math.isinf(b) else rf"$\beta={b:g}$"
+
+
+def new_axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> plt.Axes:
+    """``ax`` itself, or the axes of a new figure (constrained layout) when it is None."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout=LAYOUT)
+    return ax
+
+
+def panels(k: int, ncols: int, panel_size: tuple[float, float], *, axes=None, sharex: bool = True,
+           sharey: bool = True, xlabel: str = "", ylabel: str = ""):
+    """The ``k`` axes of a multi-panel figure, in reading order, and their figure.
+
+    With ``axes=None`` a new grid of ``k`` panels, ``ncols`` per row (constrained layout, spare
+    panels switched off, outer axes labelled); otherwise the given axes (at least ``k`` of them).
+    """
+    if axes is not None:
+        flat = list(np.asarray(axes, dtype=object).reshape(-1))
+        if len(flat) < k:
+            raise ValueError(f"axes must hold at least {k} Axes (one per panel), got {len(flat)}")
+        return flat[0].figure, flat[:k]
+    nrows = math.ceil(k / ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+                             sharex=sharex, sharey=sharey, squeeze=False, layout=LAYOUT)
+    for ax in grid.flat[k:]:
+        ax.axis("off")
+    for ax in grid[-1]:
+        ax.set_xlabel(xlabel, fontsize=8)
+    for ax in grid[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=8)
+    return fig, list(grid.flat[:k])
+
+
+def descend_and_draw(ax: plt.Axes, energy: Energy, start: Sequence[float], step_size: float, *, steps: int,
+                     xlim, ylim, grid=None, vmax: float | None = None, levels=20) -> torch.Tensor | None:
+    """Run gradient inference from one 2-D start, draw its path on ``ax``; the trajectory or None.
+
+    The title gives the step size and the final energy, or says that the descent diverged (caught
+    as :class:`~ebmlib.errors.DivergenceError`, by type). Returns the (steps + 1, 1, 2) trajectory, or None
+    when the descent diverged.
+    """
+    from .inference import gradient_inference  # here, not at import: inference does not need figures
+    from .plotting.landscapes import plot_landscape
+
+    steps = check_nonneg_int(steps, "steps")
+    step_size = check_positive(step_size, "step_size")
+    y0 = torch.tensor([list(map(float, start))], dtype=torch.float64)  # (1, 2)
+    try:
+        y_end, traj = gradient_inference(energy, y0, steps=steps, step_size=step_size, return_trajectory=True)
+    except DivergenceError:
+        plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels,
+                       trajectories=y0[None], title=f"step {step_size:.3g}: diverged")
+        return None
+    with torch.no_grad():
+        e_end = float(energy(y_end)[0])
+    plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels, trajectories=traj,
+                   title=f"step {step_size:.3g}, {steps} steps: E = {e_end:.3f}")
+    return traj

@@ -1,0 +1,103 @@
+"""A widget on sampling (chapter 6): pick a sampler and a step size, watch the chains.
+
+Its static counterpart is :func:`ebmlib.plotting.plot_sampler_grid` (small multiples over samplers
+and step sizes), so that the HTML book carries the same message without a running kernel.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import torch
+
+from .._checks import check_nonneg_int, check_positive, check_tensor
+from .._figures import LAYOUT
+from ..plotting import SAMPLERS, draw_sampler_run, energy_grid
+from ..plotting._common import _check_lim
+from .landscapes import _show_figure
+
+__all__ = ["SamplerWidget", "sampler_widget"]
+
+Energy = Callable[[torch.Tensor], torch.Tensor]
+
+
+class SamplerWidget(widgets.VBox):
+    """A sampler dropdown and a log-scale step-size slider over a 2-D energy; the chains are redrawn.
+
+    Each update runs the chosen sampler from the same starting points ``y0`` with the same seed
+    and draws the final states of every chain, the path of the first one, and the acceptance rate.
+
+    Attributes:
+        sampler: ``Dropdown`` over ``SAMPLERS`` ("MH", "ULA", "MALA", "HMC").
+        step_size: ``FloatLogSlider`` (the proposal scale for MH, eps otherwise).
+        output: the ``Output`` widget holding the figure.
+        rate: the last acceptance rate (None for ULA or after divergence).
+
+    See chapter 6.
+    """
+
+    def __init__(self, energy: Energy, y0: torch.Tensor, *, sampler: str = "MALA", step_size: float = 0.1,
+                 step_range: tuple[float, float] = (1e-3, 3.0), steps: int = 100, xlim=(-3.0, 3.0),
+                 ylim=(-3.0, 3.0), mean=None, cov=None, generator: int = 0, figsize=(4.6, 4.4)):
+        if not callable(energy):
+            raise ValueError(f"energy must be callable (y of shape (B, 2) -> energies (B,)), got {type(energy).__name__}")
+        check_tensor(y0, "y0", ndim=2)
+        if sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
+        lo, hi = (check_positive(v, "step_range") for v in step_range)
+        if not lo < hi:
+            raise ValueError(f"step_range must be (low, high) with low < high, got {step_range!r}")
+        step_size = check_positive(step_size, "step_size")
+        if not lo <= step_size <= hi:
+            raise ValueError(f"step_size={step_size} must lie inside step_range={step_range!r}")
+        self.energy, self.y0 = energy, y0
+        self.steps = check_nonneg_int(steps, "steps")
+        self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
+        self.mean, self.cov, self.generator = mean, cov, generator
+        self.grid = energy_grid(energy, self.xlim, self.ylim, 61)  # computed once
+        self.rate: float | None = None
+        self.n_updates = 0
+        self.sampler = widgets.Dropdown(options=list(SAMPLERS), value=sampler, description="sampler")
+        self.step_size = widgets.FloatLogSlider(value=step_size, base=10, min=math.log10(lo), max=math.log10(hi),
+                                                step=0.05, description="step size", readout_format=".3g",
+                                                continuous_update=False)
+        self.output = widgets.Output()
+        self.fig, self.ax = plt.subplots(figsize=figsize, dpi=80, layout=LAYOUT)  # a modest PNG in the saved widget state
+        plt.close(self.fig)  # shown only through the Output widget
+        super().__init__(children=[widgets.HBox([self.sampler, self.step_size]), self.output])
+        for w in (self.sampler, self.step_size):
+            w.observe(self._on_change, names="value")
+        self.update()
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    def update(self) -> float | None:
+        """Rerun the chosen sampler with the slider's step size and redraw; returns the acceptance rate."""
+        self.ax.clear()
+        self.rate = draw_sampler_run(self.ax, self.energy, self.sampler.value, float(self.step_size.value),
+                                     y0=self.y0, steps=self.steps, xlim=self.xlim, ylim=self.ylim, mean=self.mean,
+                                     cov=self.cov, generator=self.generator, grid=self.grid)
+        self.n_updates += 1
+        _show_figure(self.output, self.fig)
+        return self.rate
+
+
+def sampler_widget(energy: Energy, y0: torch.Tensor, **kwargs) -> SamplerWidget:
+    """Build the chapter-6 widget: choose a sampler and a step size, watch where the chains go.
+
+    Args:
+        energy: maps y (B, 2) to energies (B,).
+        y0: (B, 2) starting points of the chains (the same at every update).
+        **kwargs: ``sampler``, ``step_size``, ``step_range``, ``steps``, ``xlim``, ``ylim``, ``mean``,
+            ``cov`` (the target's, for its 2-sigma ellipse), ``generator`` (an int seed), ``figsize``.
+
+    Returns:
+        The widget (display it as a cell's last expression).
+
+    See chapter 6.
+    """
+    return SamplerWidget(energy, y0, **kwargs)

@@ -1,0 +1,141 @@
+"""An nbgrader round trip with the real nbgrader (0.9.x): generate_assignment, then autograde.
+
+The source notebook comes from ``python -m ebmlib.assign ... --nbgrader``. In a temporary course
+directory: the release holds no solution; a submission with the reference solutions gets full marks;
+the unchanged release gets zero; a submission with one wrong answer loses exactly that exercise's
+points; a pen-and-paper exercise is left for manual grading. About 40 s (three notebooks executed by
+nbgrader's autograder, each in a fresh kernel).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+nbgrader = pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt; install it to run this test")
+from nbgrader.api import Gradebook  # noqa: E402
+
+from ebmlib.assign import find_exercises, load_catalogue  # noqa: E402
+from ebmlib.assign.build import points  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ["ex-ch01-gradient-inference", "ex-ch03-soft-minimum", "ex-ch05-hinge", "ex-ch05-hot-limit"]
+WRONG = "ex-ch05-hinge"  # the exercise answered wrongly in the third submission
+
+pytestmark = pytest.mark.slow
+
+
+def _nbgrader(course: Path, *args: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+           # nbgrader runs the `alembic` command of its environment
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--force"], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def _unmark(source: str) -> str:
+    """A solution cell's source as a student who wrote the reference solution hands it in."""
+    return re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION\n", "", source + "\n", flags=re.M).rstrip("\n")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    students = ["full", "empty", "one_wrong"]
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.course_id = 'ebm'\n"
+        "c.CourseDirectory.db_assignments = [dict(name='hw1')]\n"
+        f"c.CourseDirectory.db_students = {[dict(id=s) for s in students]!r}\n")
+    source = course / "source" / "hw1" / "hw1.ipynb"
+    subprocess.run([sys.executable, "-m", "ebmlib.assign", *LABELS, "--nbgrader", "-o", str(source)],
+                   check=True, cwd=ROOT, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _nbgrader(course, "generate_assignment", "hw1")
+
+    src = json.loads(source.read_text())
+    release_path = course / "release" / "hw1" / "hw1.ipynb"
+    release = json.loads(release_path.read_text())
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in src["cells"]
+               if c["metadata"].get("nbgrader", {}).get("solution")}  # code, and the math answer
+
+    def submission(student: str, wrong: str | None = None, empty: bool = False) -> None:
+        nb = json.loads(json.dumps(release))
+        for cell in nb["cells"]:
+            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+            if grade_id in answers and not empty:
+                code = _unmark(answers[grade_id])
+                if wrong and grade_id.startswith(wrong):
+                    code = code.replace(".mean()", ".sum()")  # a typical mistake: the batch sum
+                    assert code != _unmark(answers[grade_id])
+                cell["source"] = code
+        target = course / "submitted" / student / "hw1" / "hw1.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_text(json.dumps(nb))
+
+    submission("full")
+    submission("empty", empty=True)
+    submission("one_wrong", wrong=WRONG)
+    _nbgrader(course, "autograde", "hw1")
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in students:
+            sub = gb.find_submission("hw1", student)
+            grades = {g.name: (g.auto_score, g.max_score, g.needs_manual_grade) for nb in sub.notebooks
+                      for g in nb.grades}
+            scores[student] = grades
+    return {"root": course, "source": src, "release": release, "scores": scores}
+
+
+def _exercise(grade_id: str) -> str:
+    return re.sub(r"-(test-\d+|answer)$", "", grade_id)
+
+
+def test_release_has_no_solutions(course):
+    chapters = load_catalogue(ROOT / "book")
+    text = "\n".join("".join(c["source"]) for c in course["release"]["cells"])
+    assert "BEGIN SOLUTION" not in text and "raise NotImplementedError()" in text
+    for ex in find_exercises(LABELS, chapters):
+        body = ex.solution if ex.kind == "code" else ex.solution_text
+        for line in body.splitlines():
+            line = line.strip()
+            if len(line) > 15 and not line.startswith(("def ", "check_", "print(")) and line not in ex.stub:
+                assert line not in text, f"{ex.label}: the release shows {line!r}"
+
+
+def test_reference_solutions_get_full_marks(course):
+    grades = course["scores"]["full"]
+    auto = {k: v for k, v in grades.items() if not v[2]}
+    assert len(auto) == len(grades) - 1 and all(score == max_score for score, max_score, _ in auto.values()), grades
+    chapters = load_catalogue(ROOT / "book")
+    coding = [ex for ex in find_exercises(LABELS, chapters) if ex.kind == "code"]
+    assert sum(v[1] for v in auto.values()) == sum(points(ex) for ex in coding)
+
+
+def test_math_exercise_is_left_for_manual_grading(course):
+    manual = {k: v for k, v in course["scores"]["full"].items() if v[2]}
+    assert [_exercise(k) for k in manual] == ["ex-ch05-hot-limit"]
+
+
+def test_unchanged_release_gets_zero(course):
+    grades = course["scores"]["empty"]
+    assert all(score == 0 for score, _, manual in grades.values() if not manual), grades
+
+
+def test_one_wrong_answer_loses_exactly_its_points(course):
+    full, wrong = course["scores"]["full"], course["scores"]["one_wrong"]
+    lost = {_exercise(k) for k in full if not full[k][2] and wrong[k][0] != full[k][0]}
+    assert lost == {WRONG}
+    total = lambda g: sum(v[0] for v in g.values() if not v[2])  # noqa: E731
+    chapters = load_catalogue(ROOT / "book")
+    (ex,) = [e for e in find_exercises([WRONG], chapters)]
+    assert total(full) - total(wrong) == points(ex)
+
+

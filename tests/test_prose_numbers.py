@@ -1,0 +1,125 @@
+"""Every number a chapter's prose quotes as a result appears in a stored output of that chapter.
+
+A "prose number" is a decimal or integer in a markdown cell (inline math included) with three or
+more significant digits, outside code spans, roles such as {eq}`...` and directive options. It
+passes when some number printed by the notebook (stream or text output) rounds to it at the number
+of decimals the prose uses, or when the chapter's allowlist below names it: constants of the
+lecture, derived values worked out in the text, and counts that are settings rather than results.
+Prose and outputs therefore cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("0[1-5]_*.ipynb"))
+
+# Numbers that the prose may quote without a printed output: lecture constants, values derived in the
+# text from them, and settings. Keep each list short, and say why.
+ALLOWLIST = {
+    "01": {
+        "4096",  # 4^6 sequences, a count derived in the text
+    },
+    "02": {
+        "0.875",  # (w1^2 - w2^2) / w1, derived in the text
+        "4096", "6144",  # grid sizes (settings)
+    },
+    "03": {
+        "3.125", "0.875",  # (w1^2 + w2^2)/2 and (w1^2 - w2^2)/2 for w = (2, 1.5), derived in the text
+        "1681",  # 41 x 41 grid points (setting)
+        "4096", "1024",  # latent grid sizes (settings)
+        "745", "104",  # -log of the smallest float64 and float32 (properties of the number formats)
+        "241", "201", "256",  # grid sizes (settings)
+        "3.61",  # (1.5 + 0.4)^2, derived in the text
+    },
+    "04": {
+        "0.9996",  # 1 - (2 pi / 64)^2 / 24, derived in the text
+        "11.08", "14.78",  # rho(1) = (1.5 e^2, 2 e^2), derived in the text
+        "256",  # the levels of an 8-bit pixel
+    },
+    "05": set(),
+}
+
+_MATH_OR_TEXT_NUMBER = re.compile(r"(?<![\w.\\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")
+
+
+def _prose(cell_source: str) -> str:
+    """The reading text of a markdown cell: no code spans, roles, labels or directive options."""
+    text = re.sub(r"\{(?:eq|ref|cite|cite:t|cite:p|numref|doc)\}`[^`]*`", " ", cell_source)
+    text = re.sub(r"`[^`]*`", " ", text)  # code spans
+    text = re.sub(r"^\s*:[\w-]+:.*$", " ", text, flags=re.M)  # directive options (:label:, :class:)
+    text = re.sub(r"^\s*```.*$", " ", text, flags=re.M)  # fence lines
+    text = re.sub(r"\$\$\s*\(eq-[\w-]+\)", "$$", text)  # equation labels
+    text = re.sub(r"\(ch-[\w-]+\)=", " ", text)  # page labels
+    return text
+
+
+def _significant_digits(number: str) -> int:
+    digits = number.replace(",", "").replace(".", "").lstrip("0")
+    if "." not in number:
+        digits = digits.rstrip("0")  # 200 and 1000 have one significant digit
+    return len(digits)
+
+
+def prose_numbers(nb: dict) -> list[str]:
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for m in _MATH_OR_TEXT_NUMBER.finditer(_prose("".join(cell["source"]))):
+            if _significant_digits(m.group(1)) >= 3:
+                found.append(m.group(1))
+    return found
+
+
+def output_numbers(nb: dict) -> list[str]:
+    texts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                texts.append("".join(out["text"]))
+            elif "data" in out and "text/plain" in out["data"]:
+                texts.append("".join(out["data"]["text/plain"]))
+    return re.findall(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?", "\n".join(texts).replace(",", ""))
+
+
+def matches(prose: str, printed: list[str]) -> bool:
+    """True when some printed number rounds to the prose number at the prose's number of decimals."""
+    value = prose.replace(",", "")
+    decimals = len(value.split(".")[1]) if "." in value else 0
+    target = round(float(value), decimals)
+    return any(round(float(p), decimals) == target for p in printed)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_prose_numbers_are_printed_outputs(path: Path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    allow = ALLOWLIST[path.name[:2]]
+    printed = output_numbers(nb)
+    missing = sorted({n for n in prose_numbers(nb) if n not in allow and not matches(n, printed)})
+    assert not missing, f"{path.name}: prose numbers that no output prints (print them or allowlist them): {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_allowlist_has_no_stale_entries(path: Path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    stale = ALLOWLIST[path.name[:2]] - set(prose_numbers(nb))
+    assert not stale, f"{path.name}: allowlisted numbers the prose no longer quotes: {sorted(stale)}"
+
+
+def test_the_checker_finds_and_rejects():
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": ["The fit reached $|w| = 1.791$ after {eq}`eq-a-123` steps; "
+                                             "`code 9.876` and 0.05 do not count, 2.25 does."]},
+        {"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": ["w = 1.7914, E = 2.253"]}]},
+    ]}
+    assert prose_numbers(nb) == ["1.791", "2.25"]
+    printed = output_numbers(nb)
+    assert matches("1.791", printed) and matches("2.25", printed)
+    assert not matches("1.79", ["1.7", "1.8"]) and not matches("2.26", printed)
+    assert _significant_digits("0.0025") == 2 and _significant_digits("1000") == 1 and _significant_digits("4096") == 4
