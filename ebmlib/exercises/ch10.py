@@ -10,23 +10,10 @@ import numpy as np
 import torch
 from scipy import stats
 
-from ._common import CORRECT, Verdict, checker, incorrect
+from ._common import CORRECT, Verdict, as_array as _as_array, checker, incorrect
 
 __all__ = ["check_energy_score", "check_central_interval", "check_variational_free_energy"]
 
-
-def _as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray | Verdict:
-    if isinstance(value, torch.Tensor):
-        value = value.detach().double().cpu().numpy()
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return incorrect(f"{what} should be a tensor or a number, got {type(value).__name__}")
-    if arr.shape != shape:
-        return incorrect(f"{what} should have shape {shape}, got {arr.shape}")
-    if not np.isfinite(arr).all():
-        return incorrect(f"{what} contains NaN or infinite values")
-    return arr
 
 
 def _ref_energy_score(samples: np.ndarray, y: np.ndarray, *, diagonal: bool = False, half: float = 0.5) -> float:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-import numpy as np
 import torch
 
-from .._checks import check_callable, check_positive, check_tensor
+from .._checks import check_callable, check_int, check_positive, check_sigmas, check_tensor, score_on
 from ..utils import as_generator
 
 __all__ = ["geometric_sigmas", "noise_conditional_dsm_loss"]
@@ -44,8 +43,7 @@ def geometric_sigmas(sigma_max: float, sigma_min: float, n: int, *,
     """
     sigma_max = check_positive(sigma_max, "sigma_max")
     sigma_min = check_positive(sigma_min, "sigma_min")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n = check_int(n, "n", minimum=2)
     if not sigma_max > sigma_min:
         raise ValueError(f"sigma_max must be > sigma_min, got {sigma_max!r} <= {sigma_min!r}")
     return torch.exp(torch.linspace(math.log(sigma_max), math.log(sigma_min), n, dtype=dtype))
@@ -77,16 +75,11 @@ def noise_conditional_dsm_loss(score: Score, y: torch.Tensor, sigmas: torch.Tens
     """
     check_callable(score, "score", "(y_tilde (B, D), sigma (B,)) -> scores (B, D)")
     check_tensor(y, "y", ndim=2)
-    check_tensor(sigmas, "sigmas", ndim=1)
-    if not bool((sigmas > 0).all()):
-        raise ValueError("sigmas must be > 0")
+    check_sigmas(sigmas)
     gen = as_generator(generator, y.device)
     sigmas = sigmas.to(dtype=y.dtype, device=y.device)
     idx = torch.randint(0, sigmas.shape[0], (y.shape[0],), generator=gen, device=y.device)
     sigma = sigmas[idx]  # (B,)
     xi = torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)  # (B, D)
-    s = score(y.detach() + sigma[:, None] * xi, sigma)
-    if not isinstance(s, torch.Tensor) or s.shape != y.shape:
-        got = tuple(s.shape) if isinstance(s, torch.Tensor) else type(s).__name__
-        raise ValueError(f"score must return shape {tuple(y.shape)} (one score per point), got {got}")
+    s = score_on(score, y.detach() + sigma[:, None] * xi, sigma)
     return 0.5 * ((sigma[:, None] * s + xi) ** 2).sum(dim=1).mean()

@@ -16,9 +16,9 @@ from typing import Callable
 import torch
 from torch import nn
 
-from .._checks import check_callable, check_tensor
+from .._checks import check_callable, check_int, check_tensor, check_widths
 from ..utils import as_generator
-from ._layers import check_dim, check_hidden, perceptron
+from ._init import perceptron
 
 __all__ = ["ConditionalMLPEnergy", "grid_conditional_log_prob", "grid_conditional_nll", "central_interval"]
 
@@ -42,8 +42,9 @@ class ConditionalMLPEnergy(nn.Module):
     def __init__(self, x_dim: int = 1, hidden: tuple[int, ...] = (64, 64), *, dtype: torch.dtype | None = None,
                  generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        self.x_dim = check_dim(x_dim, "x_dim")
-        self.net = perceptron((self.x_dim + 1, *check_hidden(hidden), 1), as_generator(generator), dtype)
+        self.x_dim = check_int(x_dim, "x_dim")
+        self.net = perceptron((self.x_dim + 1, *check_widths(hidden), 1), dtype=dtype,
+                              generator=as_generator(generator))
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Energies (B,) of the pairs (x_b, y_b)."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._checks import check_positive
+from .._checks import check_int, check_positive, check_widths
 from ..utils import as_generator
-from ._layers import check_dim, check_hidden, perceptron
+from ._init import perceptron
 
 __all__ = ["NoiseConditionalScore"]
 
@@ -36,9 +36,9 @@ class NoiseConditionalScore(nn.Module):
     def __init__(self, dim: int = 2, hidden: tuple[int, ...] = (64, 64), *, dtype: torch.dtype | None = None,
                  generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        dim = check_dim(dim, "dim")
-        hidden = check_hidden(hidden)
-        self.net = perceptron((dim + 1, *hidden, dim), as_generator(generator), dtype)
+        dim = check_int(dim, "dim")
+        hidden = check_widths(hidden)
+        self.net = perceptron((dim + 1, *hidden, dim), dtype=dtype, generator=as_generator(generator))
         self.dim = dim
 
     def forward(self, y: torch.Tensor, sigma: torch.Tensor | float) -> torch.Tensor:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._checks import check_int, check_nonneg_real
+from .._checks import check_int, check_nonneg_real, check_widths
 from ..utils import as_generator
-from ._init import linear
+from ._init import perceptron
 
 __all__ = ['MLPEnergy']
 
@@ -41,18 +41,10 @@ class MLPEnergy(nn.Module):
                  dtype: torch.dtype | None = None, generator: torch.Generator | int | None = None) -> None:
         super().__init__()
         dim = check_int(dim, "dim")
-        hidden = tuple(hidden)
-        if not hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
-            raise ValueError(f"hidden must be a non-empty sequence of positive integers, got {hidden!r}")
+        hidden = check_widths(hidden)
         confinement = check_nonneg_real(confinement, "confinement")
         generator = as_generator(generator)
-        layers: list[nn.Module] = []
-        width = dim
-        for h in hidden:
-            layers += [linear(width, h, dtype=dtype, generator=generator), nn.SiLU()]
-            width = h
-        layers.append(linear(width, 1, dtype=dtype, generator=generator))
-        self.net = nn.Sequential(*layers)
+        self.net = perceptron((dim, *hidden, 1), dtype=dtype, generator=generator)
         self.dim = dim
         self.confinement = confinement
 

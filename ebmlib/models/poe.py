@@ -19,9 +19,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._checks import check_positive
+from .._checks import check_int, check_positive
 from ..utils import as_generator
-from ._layers import check_dim
 
 __all__ = ["ProductOfExperts"]
 
@@ -48,8 +47,8 @@ class ProductOfExperts(nn.Module):
     def __init__(self, dim: int = 2, n_experts: int = 4, *, scale: float = 1.0, dtype: torch.dtype | None = None,
                  generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        self.dim = check_dim(dim, "dim")
-        self.n_experts = check_dim(n_experts, "n_experts")
+        self.dim = check_int(dim, "dim")
+        self.n_experts = check_int(n_experts, "n_experts")
         scale = check_positive(scale, "scale")
         dtype = dtype or torch.get_default_dtype()
         w = torch.randn(self.n_experts, self.dim, generator=as_generator(generator), dtype=dtype)

@@ -17,8 +17,9 @@ import math
 import torch
 from torch import nn
 
+from .._checks import check_int
 from ..utils import as_generator
-from ._layers import check_dim, linear, perceptron
+from ._init import linear, perceptron
 
 __all__ = ["CausalTransformer"]
 
@@ -53,17 +54,17 @@ class CausalTransformer(nn.Module):
     def __init__(self, in_dim: int = 2, d_model: int = 32, n_heads: int = 2, n_layers: int = 2, max_len: int = 16, *,
                  head: str = "mean", noise_dim: int = 4, generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        self.in_dim = check_dim(in_dim, "in_dim")
-        d_model = check_dim(d_model, "d_model")
-        n_heads = check_dim(n_heads, "n_heads")
+        self.in_dim = check_int(in_dim, "in_dim")
+        d_model = check_int(d_model, "d_model")
+        n_heads = check_int(n_heads, "n_heads")
         if d_model % n_heads:
             raise ValueError(f"n_heads must divide d_model ({d_model}), got {n_heads}")
-        n_layers = check_dim(n_layers, "n_layers")
-        self.max_len = check_dim(max_len, "max_len")
+        n_layers = check_int(n_layers, "n_layers")
+        self.max_len = check_int(max_len, "max_len")
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}")
         self.head_kind = head
-        self.noise_dim = check_dim(noise_dim, "noise_dim")
+        self.noise_dim = check_int(noise_dim, "noise_dim")
         gen = as_generator(generator)
         with torch.random.fork_rng(devices=[]):  # nn's own initialisers draw from the global RNG
             layer = nn.TransformerEncoderLayer(d_model, n_heads, dim_feedforward=2 * d_model, dropout=0.0,
@@ -78,11 +79,11 @@ class CausalTransformer(nn.Module):
                     p.fill_(1.0)
                 else:
                     p.zero_()
-        self.embed = linear(self.in_dim, d_model, gen)
+        self.embed = linear(self.in_dim, d_model, generator=gen)
         self.position = nn.Parameter(0.1 * torch.randn(self.max_len, d_model, generator=gen))
         self.norm = nn.LayerNorm(d_model)
         extra = self.noise_dim if head == "samples" else 0
-        self.head = perceptron((d_model + extra, 2 * d_model, 2 * d_model, self.in_dim), gen)
+        self.head = perceptron((d_model + extra, 2 * d_model, 2 * d_model, self.in_dim), generator=gen)
         self.register_buffer("mask", torch.triu(torch.full((self.max_len, self.max_len), -math.inf), diagonal=1))
 
     def features(self, paths: torch.Tensor) -> torch.Tensor:

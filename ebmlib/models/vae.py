@@ -25,10 +25,10 @@ from typing import Callable
 import torch
 from torch import nn
 
-from .._checks import check_positive, check_tensor
+from .._checks import check_int, check_positive, check_tensor, check_widths
 from ..latent import latent_energy_table, latent_grid
 from ..utils import as_generator
-from ._layers import check_dim, check_hidden, perceptron
+from ._init import perceptron
 
 __all__ = ["variational_free_energy", "GridEncoder", "vae_loss"]
 
@@ -85,9 +85,10 @@ class GridEncoder(nn.Module):
     def __init__(self, dim: int = 2, n_z: int = 48, hidden: tuple[int, ...] = (32, 32), *,
                  dtype: torch.dtype | None = None, generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        self.dim = check_dim(dim, "dim")
-        self.n_z = check_dim(n_z, "n_z")
-        self.net = perceptron((self.dim, *check_hidden(hidden), self.n_z), as_generator(generator), dtype)
+        self.dim = check_int(dim, "dim")
+        self.n_z = check_int(n_z, "n_z")
+        self.net = perceptron((self.dim, *check_widths(hidden), self.n_z), dtype=dtype,
+                              generator=as_generator(generator))
 
     def forward(self, y: torch.Tensor) -> torch.Tensor:
         """log q(z_k | y), shape (B, n_z)."""

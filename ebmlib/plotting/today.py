@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._common import _check_finite, _check_lim, _small_multiples, _to_numpy
+from ._common import _check_finite, _check_lim, _new_axes, _panels, _to_numpy
 
 __all__ = ["plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
            "plot_experts", "plot_free_energy_bound"]
@@ -47,13 +46,7 @@ def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n:
     sigmas = [float(s) for s in _to_numpy(torch.as_tensor(sigmas)).ravel()]
     if not sigmas or any(not np.isfinite(s) or s <= 0 for s in sigmas):
         raise ValueError(f"sigmas must be a non-empty sequence of positive numbers, got {sigmas!r}")
-    if axes is None:
-        fig, axes = _small_multiples(len(sigmas), len(sigmas), (3.2, 3.2), xlabel="$y_1$", ylabel="$y_2$")
-    else:
-        axes = list(np.atleast_1d(axes))
-        if len(axes) != len(sigmas):
-            raise ValueError(f"axes must hold one axes per sigma ({len(sigmas)}), got {len(axes)}")
-        fig = axes[0].figure
+    fig, axes = _panels(len(sigmas), len(sigmas), (3.2, 3.2), axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     g1, g2, pts = _square_grid(lim, n)
     for ax, s in zip(axes, sigmas):
         with torch.no_grad():
@@ -86,13 +79,7 @@ def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None):
     lim = _check_lim(lim, "lim")
     if not sets:
         raise ValueError("sets must hold at least one sample set")
-    if axes is None:
-        fig, axes = _small_multiples(len(sets), len(sets), (3.0, 3.0), xlabel="$y_1$", ylabel="$y_2$")
-    else:
-        axes = list(np.atleast_1d(axes))
-        if len(axes) != len(sets):
-            raise ValueError(f"axes must hold one axes per sample set ({len(sets)}), got {len(axes)}")
-        fig = axes[0].figure
+    fig, axes = _panels(len(sets), len(sets), (3.0, 3.0), axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     for ax, (title, pts) in zip(axes, sets.items()):
         p = _check_finite(_to_numpy(pts), f"sets[{title!r}]")
         if p.ndim != 2 or p.shape[1] != 2:
@@ -129,8 +116,7 @@ def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise ValueError(f"{name} must have shape (N, 2), got {arr.shape}")
         _check_finite(arr, name)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
+    ax = _new_axes(ax, (6.0, 3.6))
     for path in p:
         ax.plot(path[:, 0], path[:, 1], color="0.8", lw=0.6, zorder=0)
     ax.scatter(s[:, 0], s[:, 1], s=6, color="C0", alpha=0.6, label="energy-score head (samples)")
@@ -163,8 +149,7 @@ def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, interv
     lp, xg, yg = _to_numpy(log_prob), _to_numpy(x_grid), _to_numpy(y_grid)
     if lp.shape != (xg.shape[0], yg.shape[0]):
         raise ValueError(f"log_prob must have shape ({xg.shape[0]}, {yg.shape[0]}) to match the grids, got {lp.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.2, 3.6), layout="constrained")
+    ax = _new_axes(ax, (5.2, 3.6))
     p = np.exp(lp - lp.max(axis=1, keepdims=True))  # each column scaled to a maximum of 1
     ax.pcolormesh(xg, yg, p.T, cmap="Greys", shading="nearest")
     if x is not None and y is not None:
@@ -198,8 +183,7 @@ def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: in
     w = _to_numpy(filters)
     if w.ndim != 2 or w.shape[1] != 2:
         raise ValueError(f"filters must have shape (J, 2), got {w.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(3.6, 3.6), layout="constrained")
+    ax = _new_axes(ax, (3.6, 3.6))
     g1, g2, pts = _square_grid(lim, n)
     with torch.no_grad():
         e = _check_finite(_to_numpy(energy(pts)), "energy").reshape(g1.shape)
@@ -239,8 +223,7 @@ def plot_free_energy_bound(t, f_exact, bounds: dict, *, xlabel: str = "position 
         curves[label] = _check_finite(_to_numpy(f), f"bounds[{label!r}]")
         if curves[label].shape != tt.shape:
             raise ValueError(f"bounds[{label!r}] must have shape {tt.shape} like t, got {curves[label].shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.2, 3.2), layout="constrained")
+    ax = _new_axes(ax, (5.2, 3.2))
     ax.plot(tt, fe, color="k", lw=2.2, label="grid free energy $F_1$")
     for k, (label, f) in enumerate(curves.items()):
         ax.plot(tt, f, color=f"C{k + 1}", lw=1.4, ls="--", label=label)

@@ -11,9 +11,9 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from .._checks import check_callable, check_nonneg_int, check_positive, check_tensor
-from ..errors import DivergenceError
+from .._checks import check_callable, check_nonneg_int, check_positive, check_sigmas, check_tensor, score_on
 from ..utils import as_generator
+from ._common import diverged
 
 __all__ = ["annealed_langevin"]
 
@@ -62,11 +62,7 @@ def annealed_langevin(score: Score, y0: torch.Tensor, *, sigmas: torch.Tensor, s
     """
     check_callable(score, "score", "(y (B, D), sigma (B,)) -> scores (B, D)")
     check_tensor(y0, "y0", ndim=2)
-    check_tensor(sigmas, "sigmas", ndim=1)
-    if not bool((sigmas > 0).all()):
-        raise ValueError("sigmas must be > 0")
-    if sigmas.shape[0] > 1 and not bool((sigmas[1:] < sigmas[:-1]).all()):
-        raise ValueError("sigmas must be decreasing (largest first)")
+    check_sigmas(sigmas, decreasing=True)
     steps = check_nonneg_int(steps, "steps")
     eps = check_positive(step_size, "step_size")
     gen = as_generator(generator, y0.device)
@@ -74,19 +70,15 @@ def annealed_langevin(score: Score, y0: torch.Tensor, *, sigmas: torch.Tensor, s
     y = y0.detach().clone()
     states = [y.clone()] if return_trajectory else None
     with torch.no_grad():
-        s_last = score(y, torch.full((y.shape[0],), sig[-1], dtype=y.dtype, device=y.device))
-        if not isinstance(s_last, torch.Tensor) or s_last.shape != y.shape:
-            got = tuple(s_last.shape) if isinstance(s_last, torch.Tensor) else type(s_last).__name__
-            raise ValueError(f"score must return shape {tuple(y.shape)} (one score per point), got {got}")
+        score_on(score, y, torch.full((y.shape[0],), sig[-1], dtype=y.dtype, device=y.device))  # checked once
         for i, sigma in enumerate(tqdm(sig, disable=not progress, desc="annealed Langevin")):
             a = eps * sigma**2 / sig[-1] ** 2
             level = torch.full((y.shape[0],), sigma, dtype=y.dtype, device=y.device)
             for _ in range(steps):
                 xi = torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)
                 y = y + 0.5 * a * score(y, level) + math.sqrt(a) * xi
-            if not bool(torch.isfinite(y).all()):
-                raise DivergenceError(f"annealed Langevin diverged at level {i} (sigma = {sigma:g}); "
-                                      f"try a smaller step_size than {eps:g}")
+            diverged(y, (i + 1) * steps, f"annealed Langevin diverged at level {i} (sigma = {sigma:g}); "
+                                         f"try a smaller step_size than {eps:g}")
             if states is not None:
                 states.append(y.clone())
         if denoise:
