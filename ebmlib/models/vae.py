@@ -41,7 +41,7 @@ def variational_free_energy(energy_table: torch.Tensor, log_q: torch.Tensor, *, 
     exactly when q_k is proportional to exp(-beta E_k); F_q - F_beta = KL(q || posterior) / beta.
 
     Args:
-        energy_table: (B, N_z) energies E(y_b, z_k) (e.g. :func:`ebmlib.latent_energy_table`).
+        energy_table: (B, N_z) energies E(y_b, z_k) (e.g. :func:`ebmlib.latent.latent_energy_table`).
         log_q: (B, N_z) log-probabilities of q over the grid, each row summing to 1 in probability
             (-inf allowed where q is zero).
         beta: inverse temperature > 0.
@@ -104,7 +104,7 @@ def vae_loss(y: torch.Tensor, decoder: Callable[[torch.Tensor], torch.Tensor], e
 
     Args:
         y: (B, D) data.
-        decoder: g, maps (N_z,) latents to (N_z, D) points (e.g. :class:`ebmlib.EllipseDecoder`).
+        decoder: g, maps (N_z,) latents to (N_z, D) points (e.g. :class:`ebmlib.models.EllipseDecoder`).
         encoder: maps y (B, D) to normalised log q (B, N_z) (e.g. :class:`GridEncoder`).
         z_grid: (N_z,) latents (default: ``latent_grid(encoder.n_z)`` or ``latent_grid(48)``).
         beta: inverse temperature > 0.
