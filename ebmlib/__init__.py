@@ -19,7 +19,7 @@ Conventions shared by the whole library:
 - plotting: ``ax=None`` (one panel, returns the Axes) or ``axes=None`` (several, returns the Figure).
 """
 
-from . import datasets, losses, models, plotting, samplers, widgets
+from . import datasets, losses, metrics, models, plotting, samplers, widgets
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
 
@@ -59,6 +59,11 @@ from .training_images import ImageEBMRun, train_image_ebm
 from .inpainting import inpaint
 from .metrics import auroc
 
+# chapter 10: EBMs today
+from .models import (CausalTransformer, ConditionalMLPEnergy, GridEncoder, NoiseConditionalScore, ProductOfExperts,
+                     variational_free_energy)
+from .samplers import annealed_langevin
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -86,6 +91,11 @@ __all__ = [
     "KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO", "tempered_grid_nll",
     # chapter 9: deep EBMs on images
     "ConvEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
+    # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
+    # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:
+    # ebmlib.losses.noise_conditional_dsm_loss, ebmlib.losses.energy_score, ebmlib.metrics, ...
+    "NoiseConditionalScore", "annealed_langevin", "CausalTransformer", "ConditionalMLPEnergy", "ProductOfExperts",
+    "GridEncoder", "variational_free_energy",
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
-    "datasets", "losses", "models", "plotting", "samplers", "widgets",
+    "datasets", "losses", "metrics", "models", "plotting", "samplers", "widgets",
 ]

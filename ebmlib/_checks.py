@@ -77,11 +77,14 @@ def check_int(value, name: str, *, minimum: int = 1) -> int:
 
 
 def check_widths(hidden, name: str = "hidden") -> tuple[int, ...]:
-    """Check that ``hidden`` is a non-empty sequence of positive integers (the widths of hidden layers)."""
-    hidden = tuple(hidden)
-    if not hidden or any(isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1 for h in hidden):
+    """Check the hidden-layer widths of a network: a non-empty sequence of positive integers."""
+    try:
+        widths = tuple(hidden)
+    except TypeError:
+        raise ValueError(f"{name} must be a non-empty sequence of positive integers, got {hidden!r}") from None
+    if not widths or any(isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1 for h in widths):
         raise ValueError(f"{name} must be a non-empty sequence of positive integers, got {hidden!r}")
-    return tuple(int(h) for h in hidden)
+    return tuple(int(h) for h in widths)
 
 
 def check_nonneg_real(value, name: str) -> float:
@@ -148,6 +151,26 @@ def energy_on(energy: Callable[[torch.Tensor], torch.Tensor], y: torch.Tensor, n
               where: str = "") -> torch.Tensor:
     """Evaluate ``energy(y)`` and check its output once (shape (B,), finite); the entry-point helper."""
     return check_energy_output(energy(y), y.shape[0], name, where=where)
+
+
+def check_sigmas(sigmas, name: str = "sigmas", *, decreasing: bool = False) -> torch.Tensor:
+    """Check a (L,) tensor of positive noise levels (strictly decreasing, largest first, if asked)."""
+    check_tensor(sigmas, name, ndim=1)
+    if not bool((sigmas > 0).all()):
+        raise ValueError(f"{name} must be > 0")
+    if decreasing and sigmas.shape[0] > 1 and not bool((sigmas[1:] < sigmas[:-1]).all()):
+        raise ValueError(f"{name} must be decreasing (largest first)")
+    return sigmas
+
+
+def score_on(score: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], y: torch.Tensor, sigma: torch.Tensor,
+             name: str = "score") -> torch.Tensor:
+    """Evaluate a noise-conditional ``score(y, sigma)`` and check its output once: shape (B, D) like ``y``."""
+    s = score(y, sigma)
+    if not isinstance(s, torch.Tensor) or s.shape != y.shape:
+        got = tuple(s.shape) if isinstance(s, torch.Tensor) else type(s).__name__
+        raise ValueError(f"{name} must return shape {tuple(y.shape)} (one score per point), got {got}")
+    return s
 
 
 def check_callable(f, name: str, what: str = "y of shape (B, ...) -> energies (B,)") -> Callable:

@@ -1,15 +1,14 @@
-"""Scores of a trained energy: the area under the ROC curve of out-of-distribution detection.
-
-See chapter 9.
+"""Measures of a trained model: AUROC of out-of-distribution detection (chapter 9); energy distance,
+mode coverage and interval coverage (chapter 10).
 """
 
 from __future__ import annotations
 
 import torch
 
-from ._checks import check_tensor
+from ._checks import check_positive, check_tensor
 
-__all__ = ["auroc"]
+__all__ = ["auroc", "energy_distance", "mode_fractions", "interval_coverage"]
 
 
 def auroc(scores_in: torch.Tensor, scores_out: torch.Tensor) -> float:
@@ -40,3 +39,79 @@ def auroc(scores_in: torch.Tensor, scores_out: torch.Tensor) -> float:
     average_rank = last - (counts - 1) / 2.0  # ties share the mean of their ranks
     rank_sum_out = float(average_rank[inverse[n_in:]].sum())
     return (rank_sum_out - n_out * (n_out + 1) / 2.0) / (n_in * n_out)
+
+
+def energy_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The squared energy distance between two samples (a V-statistic).
+
+    D^2 = 2 mean_ij ||x_i - y_j|| - mean_ij ||x_i - x_j|| - mean_ij ||y_i - y_j||  (Szekely and
+    Rizzo), which is >= 0 and zero in the population only when the two distributions agree. It is
+    twice the expected energy score of the sample x at outcomes y, minus the spread of y: the
+    held-out metric that goes with :func:`ebmlib.losses.energy_score`. (In 1-D, SciPy's
+    ``scipy.stats.energy_distance`` is its square root.)
+
+    Args:
+        x: (N, D) samples of one distribution (a model's).
+        y: (M, D) samples of the other (held-out data).
+
+    Returns:
+        Scalar tensor.
+
+    Cost: O((N + M)^2 D) memory and time; keep N, M to a few thousand.
+
+    See chapter 10.
+    """
+    check_tensor(x, "x", ndim=2)
+    check_tensor(y, "y", ndim=2)
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(f"y must have the same width as x ({x.shape[1]}), got shape {tuple(y.shape)}")
+    xy = torch.cdist(x, y).mean()
+    xx = torch.cdist(x, x).mean()
+    yy = torch.cdist(y, y).mean()
+    return 2 * xy - xx - yy
+
+
+def mode_fractions(samples: torch.Tensor, centres: torch.Tensor, radius: float) -> torch.Tensor:
+    """The fraction of samples within ``radius`` of each mode centre.
+
+    Args:
+        samples: (N, D) points.
+        centres: (K, D) mode centres, further than 2 radius apart (so each point counts once).
+        radius: > 0.
+
+    Returns:
+        (K,) fractions; 1 - their sum is the fraction of samples near no mode.
+
+    See chapter 10.
+    """
+    check_tensor(samples, "samples", ndim=2)
+    check_tensor(centres, "centres", ndim=2)
+    radius = check_positive(radius, "radius")
+    if centres.shape[1] != samples.shape[1]:
+        raise ValueError(f"centres must have the same width as samples ({samples.shape[1]}), "
+                         f"got shape {tuple(centres.shape)}")
+    near = torch.cdist(samples, centres.to(samples.dtype)) < radius  # (N, K)
+    return near.to(samples.dtype).mean(dim=0)
+
+
+def interval_coverage(lower: torch.Tensor, upper: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The empirical coverage of prediction intervals: the fraction of y with lower <= y <= upper.
+
+    Args:
+        lower: (B,) lower ends.
+        upper: (B,) upper ends, >= lower.
+        y: (B,) outcomes.
+
+    Returns:
+        Scalar tensor in [0, 1].
+
+    See chapter 10.
+    """
+    for t, name in ((lower, "lower"), (upper, "upper"), (y, "y")):
+        check_tensor(t, name, ndim=1)
+    if not (lower.shape == upper.shape == y.shape):
+        raise ValueError(f"upper and y must have the shape of lower {tuple(lower.shape)}, "
+                         f"got {tuple(upper.shape)} and {tuple(y.shape)}")
+    if not bool((upper >= lower).all()):
+        raise ValueError("upper must be >= lower everywhere")
+    return ((y >= lower) & (y <= upper)).to(y.dtype).mean()

@@ -32,7 +32,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import ebmlib  # noqa: E402
-from ebmlib import DivergenceError, datasets, energies, inference, latent, losses, models  # noqa: E402
+from ebmlib import DivergenceError, datasets, energies, inference, latent, losses, metrics, models  # noqa: E402
 from ebmlib import plotting, samplers, training, utils, widgets  # noqa: E402
 from ebmlib.exercises import Verdict  # noqa: E402
 
@@ -43,7 +43,7 @@ MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets
            "samplers", "plotting", "widgets", "utils", "errors",
            "training_images", "inpainting", "metrics"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
-                    "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09"]
+                    "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10"]
 
 
 def expects(name: str) -> str:
@@ -788,9 +788,154 @@ PLOTTING += [
                   "e_model": {"inf": _poison(FP, math.inf), "mismatch": FP[:2]}, "smooth": COUNT}),
 ]
 
+# --- chapter 10: EBMs today ----------------------------------------------------------------------
+
+SIG3 = torch.tensor([1.0, 0.5, 0.25], dtype=F64)
+GAUSS_SCORE = lambda y, s: -y / (1 + s[:, None] ** 2)  # noqa: E731
+BAD_SCORE = lambda y, s: y[:, :1]  # noqa: E731 - (B, 1) instead of (B, D)
+_SEED = {"negative": -1, "float": 1.5}
+_SEED_S = {"negative": -1, "string": "rng"}
+_NOT_SCORE = (("score: not callable", {"score": None}, expects("score")),
+              ("score: wrong output", {"score": BAD_SCORE}, expects("score")))
+_S3 = torch.linspace(-1, 1, 12, dtype=F64).reshape(3, 2, 2)
+_V = torch.tensor([0.1, 0.2, 0.3], dtype=F64)
+_V3 = torch.tensor([0.0, 1.0, 2.0], dtype=F64)
+_CE = lambda x, y: (y - x[:, 0]) ** 2  # noqa: E731
+_G = torch.linspace(-2, 2, 9, dtype=F64)
+_LP = torch.log_softmax(-_G[None] ** 2, dim=1).expand(3, 9).contiguous()
+_T = torch.rand(3, 4, generator=torch.Generator().manual_seed(0), dtype=F64)
+_LQ = torch.full((3, 4), -math.log(4), dtype=F64)
+_ENC = models.GridEncoder(2, 12, (4,), dtype=F64, generator=0)
+_CT = models.CausalTransformer(head="samples", generator=0)
+_NCS = models.NoiseConditionalScore(2, (4,), generator=0)
+_X31 = {"wrong ndim value": _y(3, 1)[None]}
+
+LOSSES += [
+    Spec("losses.geometric_sigmas", losses.geometric_sigmas, {"sigma_max": 1.0, "sigma_min": 0.1, "n": 3},
+         numbers={"sigma_max": POSITIVE, "sigma_min": POSITIVE, "n": {"one": 1, "float": 2.5, "bool": True, "string": "3"}},
+         extra=(("sigma_max: not above sigma_min", {"sigma_max": 0.1, "sigma_min": 1.0}, expects("sigma_max")),)),
+    Spec("losses.noise_conditional_dsm_loss", losses.noise_conditional_dsm_loss,
+         {"score": GAUSS_SCORE, "y": _y(), "sigmas": SIG3}, tensors=("y", "sigmas"),
+         numbers={"generator": _SEED},
+         extra=(("sigmas: negative", {"sigmas": -SIG3}, expects("sigmas")), *_NOT_SCORE)),
+    Spec("losses.energy_score", losses.energy_score, {"samples": _S3, "y": _y()}, tensors=("samples", "y"),
+         skip={"samples": {"wrong ndim value": _y()}},
+         numbers={"reduction": {"unknown": "sum"}},
+         extra=(("samples: one sample", {"samples": _S3[:, :1]}, expects("samples")),
+                ("y: batch mismatch", {"y": _y(4, 2)}, expects("y")))),
+]
+
+SAMPLERS += [
+    Spec("samplers.annealed_langevin", samplers.annealed_langevin,
+         {"score": GAUSS_SCORE, "y0": _y(), "sigmas": SIG3, "steps": 2, "step_size": 0.01}, tensors=("y0", "sigmas"),
+         numbers={"steps": STEPS, "step_size": POSITIVE, "generator": _SEED},
+         extra=(("sigmas: increasing", {"sigmas": SIG3.flip(0)}, expects("sigmas")),
+                ("sigmas: zero", {"sigmas": SIG3 * 0}, expects("sigmas")),
+                ("score: not callable", {"score": 3.0}, expects("score")),
+                ("score: wrong output", {"score": BAD_SCORE}, expects("score")))),
+]
+
+METRICS = [
+    Spec("metrics.energy_distance", metrics.energy_distance, {"x": _y(), "y": _y()}, tensors=("x", "y"),
+         extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")),)),
+    Spec("metrics.mode_fractions", metrics.mode_fractions, {"samples": _y(), "centres": _y(), "radius": 0.5},
+         tensors=("samples", "centres"), numbers={"radius": POSITIVE},
+         extra=(("centres: wrong width", {"centres": _y(3, 3)}, expects("centres")),)),
+    Spec("metrics.interval_coverage", metrics.interval_coverage, {"lower": _V3, "upper": _V3 + 1, "y": _V3},
+         tensors=("lower", "upper", "y"),
+         extra=(("upper: below lower", {"upper": _V3 - 1}, expects("upper")),
+                ("upper: shape mismatch", {"upper": _V3[:2], "y": _V3[:2]}, expects("upper")))),
+]
+
+_HIDDEN = {"empty": (), "zero width": (4, 0), "number": 3}
+MODELS += [
+    Spec("models.NoiseConditionalScore", models.NoiseConditionalScore, {"dim": 2, "hidden": (4,)},
+         numbers={"dim": {"zero": 0, "float": 2.5}, "hidden": _HIDDEN, "generator": _SEED_S}),
+    Spec("models.NoiseConditionalScore", _NCS, {"y": _y().float(), "sigma": 0.5},
+         numbers={"sigma": {"zero": 0.0, "nan": math.nan}}),
+    Spec("models.ConditionalMLPEnergy", models.ConditionalMLPEnergy, {"x_dim": 1, "hidden": (4,)},
+         numbers={"x_dim": {"zero": 0, "bool": True}, "hidden": _HIDDEN, "generator": _SEED_S}),
+    Spec("models.GridEncoder", models.GridEncoder, {"dim": 2, "n_z": 12, "hidden": (4,)},
+         numbers={"n_z": {"zero": 0, "float": 2.5}, "hidden": _HIDDEN, "generator": _SEED_S}),
+    Spec("models.grid_conditional_log_prob", models.grid_conditional_log_prob,
+         {"energy": _CE, "x": _y(3, 1), "y_grid": _G}, tensors=("x", "y_grid"), skip={"x": _X31},
+         extra=(("y_grid: unequal spacing", {"y_grid": _G**3}, expects("y_grid")),
+                ("y_grid: one point", {"y_grid": _G[:1]}, expects("y_grid")),
+                ("energy: not callable", {"energy": None}, expects("energy")),
+                ("energy: wrong output", {"energy": lambda x, y: y[:2]}, expects("energy")))),
+    Spec("models.grid_conditional_nll", models.grid_conditional_nll,
+         {"energy": _CE, "x": _y(3, 1), "y": _V, "y_grid": _G}, tensors=("x", "y", "y_grid"), skip={"x": _X31},
+         numbers={"reduction": {"unknown": "sum"}},
+         extra=(("y: batch mismatch", {"y": _V[:2]}, expects("y")),
+                ("energy: not callable", {"energy": "E"}, expects("energy")))),
+    Spec("models.central_interval", models.central_interval, {"log_prob": _LP, "y_grid": _G},
+         tensors=("log_prob", "y_grid"), skip={"log_prob": ("inf",)},
+         numbers={"level": {"zero": 0.0, "one": 1.0, "nan": math.nan, "string": "0.9", "bool": True}},
+         extra=(("log_prob: wrong width", {"log_prob": _LP[:, :5]}, expects("log_prob")),)),
+    Spec("models.variational_free_energy", models.variational_free_energy, {"energy_table": _T, "log_q": _LQ},
+         tensors=("energy_table", "log_q"), skip={"log_q": ("inf",)}, numbers={"beta": BETA},
+         extra=(("log_q: not normalised", {"log_q": _LQ + 1}, expects("log_q")),
+                ("log_q: shape mismatch", {"log_q": _LQ[:, :3]}, expects("log_q")))),
+    Spec("models.vae_loss", models.vae_loss, {"y": _y(), "decoder": DEC, "encoder": _ENC, "z_grid": ZG},
+         tensors=("y",), numbers={"beta": BETA},
+         extra=(("encoder: not callable", {"encoder": None}, expects("encoder")),
+                ("encoder: wrong output", {"encoder": lambda y: y}, expects("encoder")),
+                ("decoder: not callable", {"decoder": None}, expects("decoder")))),
+    Spec("models.ProductOfExperts", models.ProductOfExperts, {"dim": 2, "n_experts": 3},
+         numbers={"dim": {"zero": 0, "float": 2.5}, "n_experts": {"zero": 0, "bool": True}, "scale": POSITIVE,
+                  "generator": _SEED_S}),
+    Spec("models.CausalTransformer", models.CausalTransformer, {"d_model": 8, "n_heads": 2},
+         numbers={"d_model": {"zero": 0, "float": 8.5}, "n_heads": {"not a divisor": 3, "zero": 0},
+                  "head": {"unknown": "energy", "none": None}, "max_len": {"zero": 0, "bool": True},
+                  "generator": _SEED_S}),
+    Spec("models.CausalTransformer", _CT, {"paths": torch.zeros(1, 3, 2), "n_samples": 2},
+         numbers={"n_samples": {"none": None, "zero": 0, "float": 2.5}}),
+]
+
+DATASETS += [
+    Spec("datasets.forking_paths", datasets.forking_paths, {"n": 5},
+         numbers={"n": {"zero": 0, "float": 2.5}, "length": {"two": 2, "float": 7.5, "bool": True},
+                  "fork_at": {"zero": 0, "too late": 7, "float": 2.5}, "angle": {"zero": 0.0, "too wide": 120.0},
+                  "noise": {"negative": -0.1, "nan": math.nan}, "generator": _SEED_S}),
+    Spec("datasets.fork_branches", datasets.fork_branches, {},
+         numbers={"step": POSITIVE, "fork_at": {"zero": 0, "too late": 7}}),
+    Spec("datasets.forked_regression", datasets.forked_regression, {"n": 5},
+         numbers={"n": {"zero": 0, "float": 2.5, "bool": True}, "generator": _SEED_S, "dtype": {"int64": torch.int64}}),
+    Spec("datasets.forked_regression_log_prob", datasets.forked_regression_log_prob, {"x": _V, "y": _V},
+         tensors=("x", "y"), extra=(("y: shape mismatch", {"y": _V[:2]}, expects("y")),)),
+]
+
+_SC = lambda y, s: -y  # noqa: E731
+_PATHS = torch.zeros(2, 5, 2)
+PLOTTING += [
+    # chapter 10: EBMs today
+    Spec("plotting.plot_score_fields", plotting.plot_score_fields, {"score": _SC, "sigmas": [1.0], "n": 5},
+         numbers={"sigmas": {"empty": [], "zero": [0.0], "nan": [math.nan]},
+                  "lim": {"reversed": (1, -1), "nan": (0, math.nan)}},
+         extra=(("axes: wrong count", {"sigmas": [1.0, 0.5], "axes": [plt.subplots()[1]]}, expects("axes")),
+                ("score: returns NaN", {"score": lambda y, s: y * math.nan}, expects("score")))),
+    Spec("plotting.plot_sample_sets", plotting.plot_sample_sets, {"sets": {"a": _y()}},
+         numbers={"sets": {"empty": {}}, "lim": {"reversed": (1, -1)}},
+         extra=(("sets: wrong width", {"sets": {"a": _y(3, 3)}}, r"sets\['a'\] must"),
+                ("sets: nan", {"sets": {"a": _poison(_y(), math.nan)}}, r"sets\['a'\] contains"))),
+    Spec("plotting.plot_fork_predictions", plotting.plot_fork_predictions,
+         {"paths": _PATHS, "fork_at": 2, "mean_pred": _y(), "samples": _y()},
+         numbers={"paths": {"2-D": _y()}, "fork_at": {"last": 4, "float": 1.5},
+                  "mean_pred": {"wrong width": _y(3, 3), "nan": _poison(_y(), math.nan)}, "samples": {"1-D": _V}}),
+    Spec("plotting.plot_conditional_density", plotting.plot_conditional_density,
+         {"log_prob": torch.zeros(3, 3), "x_grid": _V, "y_grid": _V},
+         numbers={"log_prob": {"shape mismatch": torch.zeros(3, 4)}}),
+    Spec("plotting.plot_experts", plotting.plot_experts, {"energy": QUAD, "filters": _y(), "n": 10},
+         numbers={"filters": {"3-D": torch.zeros(2, 3), "1-D": _V}, "lim": {"reversed": (1, -1)}},
+         extra=(("energy: returns NaN", {"energy": NAN_ENERGY}, expects("energy")),)),
+    Spec("plotting.plot_free_energy_bound", plotting.plot_free_energy_bound, {"t": _V, "f_exact": _V, "bounds": {"q": _V}},
+         numbers={"f_exact": {"wrong length": _V[:2], "nan": _poison(_V, math.nan)}, "bounds": {"empty": {}}},
+         extra=(("bounds: wrong length", {"bounds": {"q": _V[:2]}}, r"bounds\['q'\] must"),)),
+]
+
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
           "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
-          "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS}
+          "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
 
 
@@ -862,6 +1007,11 @@ def test_utils_reject_bad_input(row):
     check(row)
 
 
+@pytest.mark.parametrize("row", ROWS["metrics"], ids=ids(ROWS["metrics"]))
+def test_metrics_reject_bad_input(row):
+    check(row)
+
+
 @pytest.mark.parametrize("spec", [s for t in TABLES.values() for s in t], ids=lambda s: s.target)
 def test_every_row_is_valid_with_its_good_arguments(spec):
     """The good arguments of a row work, so each bad variant fails for the one thing it changes."""
@@ -897,7 +1047,7 @@ def test_every_public_callable_has_a_row():
         mod = importlib.import_module(f"ebmlib.{mod_name}")
         for n in mod.__all__:
             module_of.setdefault(n, mod_name)
-    subpackages = {"datasets", "losses", "models", "plotting", "samplers", "widgets"}
+    subpackages = {"datasets", "losses", "metrics", "models", "plotting", "samplers", "widgets"}
     for n in ebmlib.__all__:
         obj = getattr(ebmlib, n)
         assert n in subpackages or n == "__version__" or n in module_of, f"ebmlib.{n} is not in any module's __all__"

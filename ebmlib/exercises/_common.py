@@ -14,7 +14,10 @@ import signal
 import threading
 from typing import Callable
 
-__all__ = ["Verdict", "checker", "CORRECT", "NOT_ATTEMPTED", "incorrect", "TIMEOUT_S"]
+import numpy as np
+import torch
+
+__all__ = ["Verdict", "checker", "CORRECT", "NOT_ATTEMPTED", "incorrect", "TIMEOUT_S", "as_array"]
 
 #: How long one checker may run the student's code, in seconds, before it answers "incorrect".
 #: Every reference solution of the book passes in well under a second.
@@ -126,3 +129,18 @@ def checker(fn: Callable[..., Verdict]) -> Callable[..., Verdict]:
                              "check its type and shape against the exercise")
 
     return wrapped
+
+
+def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray | Verdict:
+    """The student's output as a float64 array of ``shape``, or an ``incorrect`` verdict saying why not."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().double().cpu().numpy()
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return incorrect(f"{what} should be a tensor or a number, got {type(value).__name__}")
+    if arr.shape != shape:
+        return incorrect(f"{what} should have shape {shape}, got {arr.shape}")
+    if not np.isfinite(arr).all():
+        return incorrect(f"{what} contains NaN or infinite values")
+    return arr

@@ -11,24 +11,10 @@ import itertools
 import numpy as np
 import torch
 
-from ._common import CORRECT, Verdict, checker, incorrect
+from ._common import CORRECT, Verdict, as_array as _as_array, checker, incorrect
 
 __all__ = ["check_mh_step", "check_ula_covariance", "check_leapfrog", "check_rbm_free_energy"]
 
-
-def _as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray | Verdict:
-    """The student's output as a float64 array of ``shape``, or an ``incorrect`` verdict saying why not."""
-    if isinstance(value, torch.Tensor):
-        value = value.detach().double().cpu().numpy()
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return incorrect(f"{what} should be a tensor, got {type(value).__name__}")
-    if arr.shape != shape:
-        return incorrect(f"{what} should have shape {shape}, got {arr.shape}")
-    if not np.isfinite(arr).all():
-        return incorrect(f"{what} contains NaN or infinite values")
-    return arr
 
 
 def _quad_energy(prec: np.ndarray):

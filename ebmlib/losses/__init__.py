@@ -3,16 +3,19 @@
 Every loss returns the scalar mean over the batch (or, with ``reduction="none"``, one
 value per sample).
 
-See chapter 5 (margin losses, likelihood) and chapter 7 (contrastive methods).
+See chapter 5 (margin losses, likelihood), chapter 7 (contrastive methods) and chapter 10 (diffusion,
+the energy score).
 """
 
 from .likelihood import grid_log_likelihood, ml_gradient, square_grid
 from .margin import energy_loss, hinge_loss, log_loss, nll_loss
 from .contrastive import contrastive_divergence_loss, persistent_contrastive_divergence_loss
+from .diffusion import geometric_sigmas, noise_conditional_dsm_loss
 from .nce import nce_loss
 from .short_run import ShortRunStep, short_run_ml_loss
 from .score import denoising_score_matching_loss, score_matching_loss, sliced_score_matching_loss
 from .negatives import GridMargin, grid_margin, margin_training_loss, most_offending_on_grid
+from .scoring import energy_score
 
 __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likelihood", "ml_gradient", "square_grid",
            "most_offending_on_grid", "margin_training_loss", "grid_margin", "GridMargin",
@@ -20,4 +23,7 @@ __all__ = ["energy_loss", "hinge_loss", "log_loss", "nll_loss", "grid_log_likeli
            "contrastive_divergence_loss", "persistent_contrastive_divergence_loss", "nce_loss",
            "score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss",
            # chapter 9: deep EBMs on images
-           "short_run_ml_loss", "ShortRunStep"]
+           "short_run_ml_loss", "ShortRunStep",
+           # chapter 10: EBMs today (diffusion as score matching at many noise levels; the energy score)
+           "geometric_sigmas", "noise_conditional_dsm_loss", "energy_score"]
+

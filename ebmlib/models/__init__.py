@@ -1,4 +1,4 @@
-"""Models with parameters: neural energies and, as the chapters add them, the RBM, k-means, sparse coding, PCA, GLO."""
+"""Models with parameters: neural energies, the decoders, the RBM, k-means, sparse coding, PCA, GLO, and chapter 10's models."""
 
 from .decoders import EllipseDecoder, HornDecoder
 from .mlp import MLPEnergy
@@ -12,10 +12,21 @@ from .density import TemperedNLL, tempered_density, tempered_grid_nll
 # chapter 9
 from .conv import ConvEnergy
 
+# chapter 10
+from .conditional import ConditionalMLPEnergy, central_interval, grid_conditional_log_prob, grid_conditional_nll
+from .diffusion import NoiseConditionalScore
+from .poe import ProductOfExperts
+from .sequence import CausalTransformer
+from .vae import GridEncoder, vae_loss, variational_free_energy
+
 __all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM",
            # chapter 8
            "KMeansEBM", "sparse_code", "sparse_coding_energy", "soft_threshold", "learn_dictionary",
            "SPARSE_CODE_METHODS", "PCAEnergy", "GLO", "GLO_CONSTRAINTS", "tempered_grid_nll", "TemperedNLL",
            "tempered_density",
            # chapter 9
-           "ConvEnergy"]
+           "ConvEnergy",
+           # chapter 10: EBMs today
+           "NoiseConditionalScore", "ConditionalMLPEnergy", "grid_conditional_log_prob", "grid_conditional_nll",
+           "central_interval", "CausalTransformer", "ProductOfExperts", "GridEncoder", "vae_loss",
+           "variational_free_energy"]

@@ -27,3 +27,17 @@ def linear(n_in: int, n_out: int, *, dtype: torch.dtype | None = None,
         layer.weight.uniform_(-bound, bound, generator=generator)
         layer.bias.uniform_(-bound, bound, generator=generator)
     return layer
+
+
+def perceptron(sizes: tuple[int, ...], *, dtype: torch.dtype | None = None,
+               generator: torch.Generator | None = None) -> nn.Sequential:
+    """Linear layers of the widths ``sizes`` (input first, output last) with SiLU between them (none after the last).
+
+    The layers are drawn in order by :func:`linear`, so a generator fixes all of them.
+    """
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(linear(a, b, dtype=dtype, generator=generator))
+        if i < len(sizes) - 2:
+            layers.append(nn.SiLU())
+    return nn.Sequential(*layers)

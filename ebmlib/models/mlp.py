@@ -10,7 +10,7 @@ from torch import nn
 
 from .._checks import check_int, check_nonneg_real, check_widths
 from ..utils import as_generator
-from ._init import linear
+from ._init import perceptron
 
 __all__ = ['MLPEnergy']
 
@@ -44,13 +44,7 @@ class MLPEnergy(nn.Module):
         hidden = check_widths(hidden, "hidden")
         confinement = check_nonneg_real(confinement, "confinement")
         generator = as_generator(generator)
-        layers: list[nn.Module] = []
-        width = dim
-        for h in hidden:
-            layers += [linear(width, h, dtype=dtype, generator=generator), nn.SiLU()]
-            width = h
-        layers.append(linear(width, 1, dtype=dtype, generator=generator))
-        self.net = nn.Sequential(*layers)
+        self.net = perceptron((dim, *hidden, 1), dtype=dtype, generator=generator)
         self.dim = dim
         self.confinement = confinement
 

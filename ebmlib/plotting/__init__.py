@@ -35,6 +35,14 @@ from .sampling import (
     run_sampler,
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
+from .today import (
+    plot_conditional_density,
+    plot_experts,
+    plot_fork_predictions,
+    plot_free_energy_bound,
+    plot_sample_sets,
+    plot_score_fields,
+)
 from .training import plot_ellipse_fits, plot_energy_panels, plot_fit_vs_beta, plot_loss_vs_gap, plot_warm_training
 from .images import image_grid, plot_energy_curves, plot_image_rows
 
@@ -59,4 +67,7 @@ __all__ = [
     "plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels",
     # images and deep EBMs (chapter 9)
     "image_grid", "plot_image_rows", "plot_energy_curves",
+    # EBMs today (chapter 10)
+    "plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
+    "plot_experts", "plot_free_energy_bound",
 ]

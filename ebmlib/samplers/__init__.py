@@ -25,6 +25,7 @@ with one parametrised test that each sampler joins by adding a case)::
 See chapter 6.
 """
 
+from .annealed import annealed_langevin
 from .diagnostics import (
            autocorrelation,
            effective_sample_size,
@@ -38,4 +39,6 @@ from .metropolis import metropolis_hastings
 from .persistent import PersistentChains
 
 __all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings",
-           "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops"]
+           "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
+           # chapter 10: annealed Langevin dynamics (takes a noise-conditional score, not an energy)
+           "annealed_langevin"]
