@@ -18,7 +18,7 @@ from ._checks import (check_callable, check_int, check_nonneg_int, check_nonneg_
                       check_tensor, energy_and_grad)
 from .errors import DivergenceError
 from .free_energy import free_energy
-from .models.decoders import EllipseDecoder, HornDecoder  # kept importable from here (ebmlib.latent.*)
+from .models.decoders import EllipseDecoder, HornDecoder  # noqa: F401 - kept importable from here (ebmlib.latent.*)
 
 __all__ = ["latent_grid", "disc_latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
            "conditional_latent_energy_table", "conditional_free_energy",

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..utils import as_generator
-from ._common import _resolve_dtype
+from ._common import _resolve_dtype, check_test_fraction, split_digits
 
 __all__ = ["binary_digits"]
 
@@ -40,9 +40,7 @@ def binary_digits(*, test_fraction: float = 0.2, threshold: float = 8.0,
 
     See chapter 7.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, Real) \
-            or not 0 < float(test_fraction) < 1:
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    test_fraction = check_test_fraction(test_fraction)
     if isinstance(threshold, bool) or not isinstance(threshold, Real) or not math.isfinite(threshold) \
             or not 0 <= threshold < 16:
         raise ValueError(f"threshold must be a grey level in [0, 16), got {threshold!r}")
@@ -53,11 +51,4 @@ def binary_digits(*, test_fraction: float = 0.2, threshold: float = 8.0,
     bunch = load_digits()
     images = torch.from_numpy((bunch.data > threshold).astype(np.float64)).to(dtype)  # (1797, 64)
     labels = torch.from_numpy(bunch.target.astype(np.int64))
-    perm = torch.randperm(images.shape[0], generator=gen)
-    n_test = int(round(test_fraction * images.shape[0]))
-    if n_test < 1 or n_test >= images.shape[0]:
-        raise ValueError(f"test_fraction must leave at least one image on each side, got {test_fraction!r}")
-    train_idx, test_idx = perm[:-n_test], perm[-n_test:]
-    if return_labels:
-        return images[train_idx], images[test_idx], labels[train_idx], labels[test_idx]
-    return images[train_idx], images[test_idx]
+    return split_digits(images, labels, test_fraction, gen, return_labels)

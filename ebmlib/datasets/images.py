@@ -5,14 +5,13 @@ See chapter 9.
 
 from __future__ import annotations
 
-from numbers import Real
 
 import numpy as np
 import torch
 
 from .._checks import check_limits
 from ..utils import as_generator
-from ._common import _resolve_dtype
+from ._common import _resolve_dtype, check_test_fraction, split_digits
 
 __all__ = ["digit_images"]
 
@@ -39,9 +38,7 @@ def digit_images(*, test_fraction: float = 0.2, value_range: tuple[float, float]
 
     See chapter 9.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, Real) \
-            or not 0 < float(test_fraction) < 1:
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    test_fraction = check_test_fraction(test_fraction)
     low, high = check_limits(value_range, "value_range")
     dtype = _resolve_dtype(dtype)
     gen = as_generator(generator)
@@ -51,11 +48,4 @@ def digit_images(*, test_fraction: float = 0.2, value_range: tuple[float, float]
     grey = torch.from_numpy(bunch.data.astype(np.float64) / 16.0)  # (1797, 64) in [0, 1]
     images = (low + (high - low) * grey).to(dtype).reshape(-1, 1, 8, 8)  # (1797, 1, 8, 8)
     labels = torch.from_numpy(bunch.target.astype(np.int64))
-    perm = torch.randperm(images.shape[0], generator=gen)
-    n_test = int(round(test_fraction * images.shape[0]))
-    if n_test < 1 or n_test >= images.shape[0]:
-        raise ValueError(f"test_fraction must leave at least one image on each side, got {test_fraction!r}")
-    train_idx, test_idx = perm[:-n_test], perm[-n_test:]
-    if return_labels:
-        return images[train_idx], images[test_idx], labels[train_idx], labels[test_idx]
-    return images[train_idx], images[test_idx]
+    return split_digits(images, labels, test_fraction, gen, return_labels)

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-__all__ = ["Verdict", "checker", "CORRECT", "NOT_ATTEMPTED", "incorrect", "TIMEOUT_S", "as_array"]
+__all__ = ["Verdict", "checker", "CORRECT", "NOT_ATTEMPTED", "incorrect", "TIMEOUT_S", "as_array", "as_float"]
 
 #: How long one checker may run the student's code, in seconds, before it answers "incorrect".
 #: Every reference solution of the book passes in well under a second.
@@ -144,3 +144,18 @@ def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray | Verdict:
     if not np.isfinite(arr).all():
         return incorrect(f"{what} contains NaN or infinite values")
     return arr
+
+
+def as_float(value, what: str = "the loss") -> "float | Verdict":
+    """The student's output as a float, or an ``incorrect`` verdict saying why it is not one."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            return incorrect(f"{what} should be a scalar (one number), got shape {tuple(value.shape)}")
+        value = value.detach().double().item()
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return incorrect(f"{what} should be a number or a scalar tensor, got {type(value).__name__}")
+    if not np.isfinite(value):
+        return incorrect(f"{what} is NaN or infinite")
+    return value

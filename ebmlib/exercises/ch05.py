@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._common import CORRECT, Verdict, checker, incorrect
+from ._common import CORRECT, Verdict, as_float, checker, incorrect
 
 __all__ = ["check_hinge_loss", "check_log_loss", "check_ml_gradient"]
 
@@ -24,20 +24,6 @@ def _ref_log_loss(f_pos: np.ndarray, f_neg: np.ndarray) -> float:
     top = gaps.max(axis=1, keepdims=True)
     return float(np.mean(top[:, 0] + np.log(np.exp(gaps - top).sum(axis=1))))
 
-
-def _as_float(value) -> float | Verdict:
-    """The student's output as a float, or an ``incorrect`` verdict saying why it is not one."""
-    if isinstance(value, torch.Tensor):
-        if value.numel() != 1:
-            return incorrect(f"the loss should be a scalar (one number), got shape {tuple(value.shape)}")
-        value = value.detach().double().item()
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return incorrect(f"the loss should be a number or a scalar tensor, got {type(value).__name__}")
-    if not np.isfinite(value):
-        return incorrect("the loss is NaN or infinite")
-    return value
 
 
 def _cases(seed: int, negatives: int | None):
@@ -60,7 +46,7 @@ def check_hinge_loss(hinge_loss) -> Verdict:
     # a negative far above the positive: the hinge is inactive and the loss is exactly 0
     cases.append((np.array([0.0, 1.0]), np.array([5.0, 7.0]), 1.0))
     for f_pos, f_neg, m in cases:
-        got = _as_float(hinge_loss(torch.tensor(f_pos), torch.tensor(f_neg), m))
+        got = as_float(hinge_loss(torch.tensor(f_pos), torch.tensor(f_neg), m))
         if isinstance(got, Verdict):
             return got
         want = _ref_hinge(f_pos, f_neg, m)
@@ -83,7 +69,7 @@ def check_log_loss(log_loss) -> Verdict:
     cases = [c for m in (1, 3) for c in _cases(1, m)]
     cases.append((np.array([800.0]), np.array([[0.0, 1.0]])))  # large gap: naive exp overflows
     for f_pos, f_neg in cases:
-        got = _as_float(log_loss(torch.tensor(f_pos), torch.tensor(f_neg)))
+        got = as_float(log_loss(torch.tensor(f_pos), torch.tensor(f_neg)))
         if isinstance(got, Verdict):
             if f_pos[0] == 800.0:
                 return incorrect("the loss overflows when F_pos - F_neg is large; use logsumexp")

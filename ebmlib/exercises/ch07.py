@@ -9,24 +9,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._common import CORRECT, Verdict, checker, incorrect
+from ._common import CORRECT, Verdict, as_float, checker, incorrect
 
 __all__ = ["check_nce_loss", "check_score_matching_loss", "check_sm_precision"]
 
-
-def _as_float(value) -> float | Verdict:
-    """The student's output as a float, or an ``incorrect`` verdict saying why it is not one."""
-    if isinstance(value, torch.Tensor):
-        if value.numel() != 1:
-            return incorrect(f"the loss should be a scalar (one number), got shape {tuple(value.shape)}")
-        value = value.detach().double().item()
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return incorrect(f"the loss should be a number or a scalar tensor, got {type(value).__name__}")
-    if not np.isfinite(value):
-        return incorrect("the loss is NaN or infinite")
-    return value
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
@@ -79,7 +65,7 @@ def check_nce_loss(nce_loss) -> Verdict:
     mean_data softplus(-G) + nu mean_noise softplus(G), stable when G is in the hundreds (either sign).
     """
     for k, (energy, energy_np, log_z, y_data, y_noise) in enumerate(_nce_cases()):
-        got = _as_float(nce_loss(energy, torch.tensor(log_z, dtype=torch.float64), torch.tensor(y_data),
+        got = as_float(nce_loss(energy, torch.tensor(log_z, dtype=torch.float64), torch.tensor(y_data),
                                  torch.tensor(y_noise), _noise_log_prob))
         if isinstance(got, Verdict):
             if k == 3:
@@ -134,7 +120,7 @@ def check_score_matching_loss(score_matching_loss) -> Verdict:
     gradients and Laplacians are known in closed form.
     """
     for k, ((energy, want, flipped), y) in enumerate(_sm_cases()):
-        got = _as_float(score_matching_loss(energy, torch.tensor(y)))
+        got = as_float(score_matching_loss(energy, torch.tensor(y)))
         if isinstance(got, Verdict):
             return got
         if np.isclose(got, want, rtol=1e-8, atol=1e-10):

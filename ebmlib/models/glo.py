@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._checks import check_nonneg_int, check_positive, check_real, check_tensor, check_widths
+from .._checks import check_nonneg_int, check_positive, check_tensor, check_widths
 from ..utils import as_generator
 from ._init import linear
 
