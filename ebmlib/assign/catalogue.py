@@ -159,7 +159,7 @@ class Chapter:
     title: str
     setup: str
     exercises: list[Exercise]
-    ref_titles: dict[str, str] = field(default_factory=dict)  # "ch-latent" -> "chapter 2 (Latent ...)", "eq-gibbs" -> "chapter 3"
+    ref_titles: dict[str, str] = field(default_factory=dict)  # "/book/02_latent_variables" or a label -> "chapter 2 (Latent ...)", "eq-gibbs" -> "chapter 3"
 
 
 def _humanise(label: str) -> str:
@@ -323,6 +323,7 @@ def parse_chapter(nb: dict, name: str) -> Chapter:
             m = re.search(r"^(?:\((?P<ref>[\w-]+)\)=\s*\n)?#[ \t]+(?P<title>[^\n]+)", _source(cell), re.M)
             if m:
                 title = m.group("title").strip()
+                refs[f"/book/{path.stem}"] = f"chapter {number} ({title})"  # {doc}`/book/NN_name`
                 if m.group("ref"):
                     refs[m.group("ref")] = f"chapter {number} ({title})"
                 break
