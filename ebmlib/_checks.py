@@ -220,3 +220,14 @@ def check_markov_chain(transition, initial) -> tuple[torch.Tensor, torch.Tensor]
         raise ValueError(f"initial must be a probability vector of shape ({v},), got {tuple(initial.shape)} "
                          f"summing to {float(initial.sum()):.4g}")
     return t64, p0
+
+
+def check_fitted_input(y, fitted: torch.Tensor | None, name: str = "y") -> torch.Tensor:
+    """For a fitted model's methods: ``fitted`` (a learned (K, D) array, None before ``.fit``) must
+    exist and ``y`` must be (B, D); returns ``y`` in the model's dtype."""
+    if fitted is None:
+        raise ValueError("the model must be fitted first (call .fit(y))")
+    check_tensor(y, name, ndim=2)
+    if y.shape[1] != fitted.shape[1]:
+        raise ValueError(f"{name} must have shape (B, {fitted.shape[1]}), got {tuple(y.shape)}")
+    return y.to(fitted.dtype)

@@ -14,7 +14,7 @@ import math
 
 import torch
 
-from .._checks import check_positive, check_tensor
+from .._checks import check_fitted_input, check_positive, check_tensor
 from ..utils import as_generator
 
 __all__ = ["KMeansEBM"]
@@ -125,12 +125,7 @@ class KMeansEBM:
         return self
 
     def _checked(self, y: torch.Tensor) -> torch.Tensor:
-        if self.prototypes is None:
-            raise ValueError("the model must be fitted first (call .fit(y))")
-        check_tensor(y, "y", ndim=2)
-        if y.shape[1] != self.prototypes.shape[1]:
-            raise ValueError(f"y must have shape (B, {self.prototypes.shape[1]}), got {tuple(y.shape)}")
-        return y.to(self.prototypes.dtype)
+        return check_fitted_input(y, self.prototypes)
 
     def energy(self, y: torch.Tensor) -> torch.Tensor:
         """The energy table E(y, z_j) = ‖y - w_j‖^2, shape (B, k), for y of shape (B, D)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from .._checks import check_positive, check_tensor
+from .._checks import check_fitted_input, check_positive, check_tensor
 
 __all__ = ["PCAEnergy"]
 
@@ -60,12 +60,7 @@ class PCAEnergy:
         return self
 
     def _checked(self, y: torch.Tensor) -> torch.Tensor:
-        if self.components is None:
-            raise ValueError("the model must be fitted first (call .fit(y))")
-        check_tensor(y, "y", ndim=2)
-        if y.shape[1] != self.components.shape[1]:
-            raise ValueError(f"y must have shape (B, {self.components.shape[1]}), got {tuple(y.shape)}")
-        return y.to(self.components.dtype)
+        return check_fitted_input(y, self.components)
 
     def encode(self, y: torch.Tensor) -> torch.Tensor:
         """The inferred latent z = U (y - mu), shape (B, K): the argmin of E(y, z) over z."""
