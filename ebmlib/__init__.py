@@ -54,7 +54,7 @@ from .samplers import (PersistentChains, autocorrelation, effective_sample_size,
 from .models import GLO, KMeansEBM, PCAEnergy, learn_dictionary, sparse_code, sparse_coding_energy, tempered_grid_nll
 
 # chapter 9: deep EBMs on images
-from .models import ConvEnergy
+from .models import ConvEnergy, GaussianEnergy, TiltedEnergy
 from .training_images import ImageEBMRun, train_image_ebm
 from .inpainting import inpaint
 from .metrics import auroc
@@ -90,7 +90,7 @@ __all__ = [
     # chapter 8: architectural methods
     "KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO", "tempered_grid_nll",
     # chapter 9: deep EBMs on images
-    "ConvEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
+    "ConvEnergy", "GaussianEnergy", "TiltedEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
     # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
     # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:
     # ebmlib.losses.noise_conditional_dsm_loss, ebmlib.losses.energy_score, ebmlib.metrics, ...

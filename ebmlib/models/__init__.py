@@ -11,6 +11,7 @@ from .glo import GLO, GLO_CONSTRAINTS
 from .density import TemperedNLL, tempered_density, tempered_grid_nll
 # chapter 9
 from .conv import ConvEnergy
+from .gaussian import GaussianEnergy, TiltedEnergy
 
 # chapter 10
 from .conditional import ConditionalMLPEnergy, central_interval, grid_conditional_log_prob, grid_conditional_nll
@@ -25,7 +26,7 @@ __all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM",
            "SPARSE_CODE_METHODS", "PCAEnergy", "GLO", "GLO_CONSTRAINTS", "tempered_grid_nll", "TemperedNLL",
            "tempered_density",
            # chapter 9
-           "ConvEnergy",
+           "ConvEnergy", "GaussianEnergy", "TiltedEnergy",
            # chapter 10: EBMs today
            "NoiseConditionalScore", "ConditionalMLPEnergy", "grid_conditional_log_prob", "grid_conditional_nll",
            "central_interval", "CausalTransformer", "ProductOfExperts", "GridEncoder", "vae_loss",
