@@ -112,8 +112,9 @@ class TiltedEnergy(nn.Module):
     """A network energy on top of a base energy: E(y) = base(y) + net(y).
 
     The density exp(-E) is the base density exp(-base) tilted by exp(-net): the network only has to
-    learn what the base misses. Training the sum (e.g. with :func:`~ebmlib.train_image_ebm`) updates
-    the network; a base without parameters, such as a :class:`GaussianEnergy`, stays as it is.
+    learn what the base misses. Training the sum (e.g. with
+    :func:`~ebmlib.training_images.train_image_ebm`) updates the network; a base without parameters,
+    such as a :class:`GaussianEnergy`, stays as it is.
 
     Args:
         net: an ``nn.Module`` mapping (B, ...) to (B,) energies (e.g. a :class:`ConvEnergy`).
@@ -122,7 +123,7 @@ class TiltedEnergy(nn.Module):
     See chapter 9.
     """
 
-    def __init__(self, net: nn.Module, base: nn.Module) -> None:
+    def __init__(self, net: torch.nn.Module, base: torch.nn.Module) -> None:
         super().__init__()
         for module, name in ((net, "net"), (base, "base")):
             if not isinstance(module, nn.Module):
