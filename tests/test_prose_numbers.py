@@ -68,10 +68,12 @@ _MATH_OR_TEXT_NUMBER = re.compile(r"(?<![\w.\\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+
 
 def _prose(cell_source: str) -> str:
     """The reading text of a markdown cell: no code spans, roles, labels or directive options."""
-    text = re.sub(r"\{(?:eq|ref|cite|cite:t|cite:p|numref|doc)\}`[^`]*`", " ", cell_source)
+    # Fence lines go first: their backticks would otherwise pair with a code span's across the
+    # {exercise} / {solution} fences and hide every number inside those blocks.
+    text = re.sub(r"^\s*(?:```|~~~|:::).*$", " ", cell_source, flags=re.M)  # fence lines
+    text = re.sub(r"\{(?:eq|ref|cite|cite:t|cite:p|numref|doc)\}`[^`]*`", " ", text)
     text = re.sub(r"`[^`]*`", " ", text)  # code spans
     text = re.sub(r"^\s*:[\w-]+:.*$", " ", text, flags=re.M)  # directive options (:label:, :class:)
-    text = re.sub(r"^\s*```.*$", " ", text, flags=re.M)  # fence lines
     text = re.sub(r"\$\$\s*\(eq-[\w-]+\)", "$$", text)  # equation labels
     text = re.sub(r"\(ch-[\w-]+\)=", " ", text)  # page labels
     return text
@@ -141,3 +143,16 @@ def test_the_checker_finds_and_rejects():
     assert matches("1.791", printed) and matches("2.25", printed)
     assert not matches("1.79", ["1.7", "1.8"]) and not matches("2.26", printed)
     assert _significant_digits("0.0025") == 2 and _significant_digits("1000") == 1 and _significant_digits("4096") == 4
+
+
+def test_numbers_inside_exercises_and_solutions_are_checked():
+    """A stale number planted in a solution block must be found (the fences once hid them)."""
+    cell = {"cell_type": "markdown", "source": [
+        "Run `train(model)` first.\n", "\n",
+        "````{exercise} A title\n", ":label: ex-planted\n", "Show that `x` gives 0.714.\n", "````\n", "\n",
+        "````{solution} ex-planted\n", ":class: dropdown\n", "The score is 0.395 with `M = 8`.\n", "````\n"]}
+    nb = {"cells": [cell, {"cell_type": "code", "source": [], "outputs": [
+        {"output_type": "stream", "text": ["0.710 0.396"]}]}]}
+    assert prose_numbers(nb) == ["0.714", "0.395"]
+    printed = output_numbers(nb)
+    assert not matches("0.714", printed) and not matches("0.395", printed)
