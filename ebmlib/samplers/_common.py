@@ -17,16 +17,13 @@ from .._checks import (
     check_nonneg_int,
     check_tensor,
 )
-from ..errors import DivergenceError
 from ..utils import as_generator
+from ._driver import CHECK_EVERY, diverged
 
-__all__ = ["CHECK_EVERY", "check_sampler_args", "diverged", "first_energy", "per_chain", "sum_rest", "acceptance"]
+__all__ = ["CHECK_EVERY", "check_sampler_args", "diverged", "first_energy", "per_chain", "sum_rest", "acceptance",
+           "metropolis_test", "Accepted"]
 
 Energy = Callable[[torch.Tensor], torch.Tensor]
-
-CHECK_EVERY = 32
-"""Samplers look for NaN/inf in their chains every this many steps and after the last one (one host
-synchronisation per check, not one per step)."""
 
 
 def check_sampler_args(energy, y0, steps, generator) -> tuple[int, torch.Generator | None]:
@@ -35,19 +32,6 @@ def check_sampler_args(energy, y0, steps, generator) -> tuple[int, torch.Generat
     check_tensor(y0, "y0", min_ndim=2)
     steps = check_nonneg_int(steps, "steps")
     return steps, as_generator(generator, y0.device)
-
-
-def diverged(y: torch.Tensor, step: int, hint: str, cause: BaseException | None = None) -> None:
-    """Raise :class:`DivergenceError` if the chains ``y`` hold NaN or inf (one host synchronisation).
-
-    ``cause``: an error the energy raised on the chains (e.g. a validating energy refusing NaN),
-    chained to the divergence; nothing is raised when ``cause`` is itself a ``DivergenceError``
-    or the chains are finite (the caller then re-raises ``cause``).
-    """
-    if isinstance(cause, DivergenceError):
-        return
-    if not bool(torch.isfinite(y).all()):
-        raise DivergenceError(f"the chains reached NaN/inf by step {step}: {hint}", step=step) from cause
 
 
 def first_energy(energy: Energy, y: torch.Tensor, *, grad: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -90,8 +74,12 @@ def metropolis_test(log_alpha: torch.Tensor, generator: torch.Generator | None, 
     return torch.where(mask, y_new, y), torch.where(accept, e_new, e), g, accept.sum()
 
 
-def finish(y: torch.Tensor, traj: list | None, accepted: torch.Tensor, steps: int, hint: str):
-    """The end of a Metropolis sampler: a last divergence check, then ``(states or trajectory, acceptance rate)``."""
-    diverged(y, steps, hint)
-    out = torch.stack(traj) if traj is not None else y
-    return out, acceptance(accepted, y.shape[0], steps)
+class Accepted:
+    """The running count of accepted proposals of a Metropolis sampler, kept on the device (no sync per step)."""
+
+    def __init__(self, y: torch.Tensor) -> None:
+        self.count = torch.zeros((), dtype=torch.long, device=y.device)
+
+    def rate(self, batch: int, steps: int) -> float:
+        """Accepted proposals over all chains and steps (one host synchronisation; NaN when steps = 0)."""
+        return acceptance(self.count, batch, steps)

@@ -9,16 +9,49 @@ import math
 from typing import Callable
 
 import torch
-from tqdm.auto import tqdm
 
 from .._checks import check_limits, check_nonneg_real, check_positive, energy_and_grad
-from ._common import CHECK_EVERY, check_sampler_args, diverged
+from ._common import check_sampler_args
+from ._driver import run_chain
 
-__all__ = ["langevin"]
+__all__ = ["langevin", "langevin_step", "langevin_settings"]
+
+Energy = Callable[[torch.Tensor], torch.Tensor]
+
+
+def langevin_step(energy: Energy, y: torch.Tensor, *, step_size: float, noise_scale: float,
+                  generator: torch.Generator | None = None, grad_clip: float | None = None,
+                  clamp: tuple[float, float] | None = None, grad: torch.Tensor | None = None) -> torch.Tensor:
+    """One Langevin update, unchecked (the kernel): y - eps clip(grad E(y)) + s xi, clamped; a new tensor.
+
+    ``grad``: grad E(y) when the caller already has it (the first step of a chain); otherwise computed.
+    The public :func:`langevin` validates and runs this kernel with :func:`~ebmlib.samplers.run_chain`.
+    """
+    if grad is None:
+        _, grad = energy_and_grad(energy, y)
+    if grad_clip is not None:
+        grad = grad.clamp(-grad_clip, grad_clip)
+    y = torch.add(y, grad, alpha=-step_size)  # y - eps * grad, a new tensor (y untouched)
+    if noise_scale > 0:
+        y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device), alpha=noise_scale)
+    if clamp is not None:
+        y.clamp_(*clamp)
+    return y
+
+
+def langevin_settings(step_size, noise_scale, grad_clip, clamp) -> dict:
+    """Validate Langevin's settings (pure Python, no host synchronisation); the kernel's keyword arguments."""
+    eps = check_positive(step_size, "step_size")
+    noise = math.sqrt(2.0 * eps) if noise_scale is None else check_nonneg_real(noise_scale, "noise_scale")
+    if grad_clip is not None:
+        grad_clip = check_positive(grad_clip, "grad_clip")
+    if clamp is not None:
+        clamp = check_limits(clamp, "clamp")
+    return {"step_size": eps, "noise_scale": noise, "grad_clip": grad_clip, "clamp": clamp}
 
 
 def langevin(
-    energy: Callable[[torch.Tensor], torch.Tensor],
+    energy: Energy,
     y0: torch.Tensor,
     *,
     steps: int,
@@ -65,34 +98,13 @@ def langevin(
     See chapter 6.
     """
     steps, generator = check_sampler_args(energy, y0, steps, generator)
-    eps = check_positive(step_size, "step_size")
-    noise = math.sqrt(2.0 * eps) if noise_scale is None else check_nonneg_real(noise_scale, "noise_scale")
-    if grad_clip is not None:
-        grad_clip = check_positive(grad_clip, "grad_clip")
-    if clamp is not None:
-        clamp = check_limits(clamp, "clamp")
-    hint = f"try a smaller step_size than {eps}"
-
+    kw = langevin_settings(step_size, noise_scale, grad_clip, clamp)
     y = y0.detach().clone()
     _, grad = energy_and_grad(energy, y, check=True)  # the energy's output is validated once, here
-    traj = [y] if return_trajectory else None
-    step = 0
-    try:
-        for step in tqdm(range(steps), desc="langevin", disable=not progress):
-            if step:
-                _, grad = energy_and_grad(energy, y)
-            if grad_clip is not None:
-                grad = grad.clamp(-grad_clip, grad_clip)
-            y = torch.add(y, grad, alpha=-eps)  # y - eps * grad, a new tensor (y0 untouched)
-            if noise > 0:
-                y.add_(torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device), alpha=noise)
-            if clamp is not None:
-                y.clamp_(*clamp)
-            if traj is not None:
-                traj.append(y)
-            if (step + 1) % CHECK_EVERY == 0 or step + 1 == steps:
-                diverged(y, step + 1, hint)
-    except ValueError as err:  # an energy that validates its input refused the diverged chains
-        diverged(y, step, hint, cause=err)
-        raise
-    return torch.stack(traj) if traj is not None else y  # (steps + 1, B, ...) or (B, ...)
+    first = [grad]  # the kernel's first step reuses this gradient
+
+    def step(y: torch.Tensor) -> torch.Tensor:
+        return langevin_step(energy, y, generator=generator, grad=first.pop() if first else None, **kw)
+
+    return run_chain(step, y, steps, return_trajectory=return_trajectory, progress=progress, desc="langevin",
+                     hint=f"try a smaller step_size than {kw['step_size']}")

@@ -9,12 +9,40 @@ import math
 from typing import Callable
 
 import torch
-from tqdm.auto import tqdm
 
 from .._checks import check_positive, energy_and_grad
-from ._common import CHECK_EVERY, check_sampler_args, diverged, finish, first_energy, metropolis_test, sum_rest
+from ._common import Accepted, check_sampler_args, first_energy, metropolis_test, sum_rest
+from ._driver import run_chain
 
-__all__ = ["mala"]
+__all__ = ["mala", "mala_kernel"]
+
+
+def mala_kernel(energy: Callable[[torch.Tensor], torch.Tensor], y0: torch.Tensor, *, step_size: float,
+                generator: torch.Generator | None = None):
+    """The MALA step kernel, unchecked: ``(step, accepted)``, ``step(y) -> y`` for a chain started at ``y0``.
+
+    ``step`` keeps the current energies and gradients between calls; ``accepted`` counts accepted
+    proposals on the device.
+    """
+    eps, noise = step_size, math.sqrt(2.0 * step_size)
+    state = dict(zip("eg", first_energy(energy, y0, grad=True)))  # (B,), (B, ...)
+    accepted = Accepted(y0)
+
+    def step(y: torch.Tensor) -> torch.Tensor:
+        e, g = state["e"], state["g"]
+        xi = torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device)
+        y_new = y - eps * g + noise * xi
+        e_new, g_new = energy_and_grad(energy, y_new)
+        with torch.no_grad():
+            # log q(y | y') - log q(y' | y); the forward residual y' - y + eps g is sqrt(2 eps) xi
+            back = y - y_new + eps * g_new
+            log_q = (sum_rest(xi * xi) * (2.0 * eps) - sum_rest(back * back)) / (4.0 * eps)
+            log_alpha = e - e_new + log_q  # (B,); NaN or -inf (a diverged proposal) is rejected
+            y, state["e"], state["g"], n = metropolis_test(log_alpha, generator, y, y_new, e, e_new, g, g_new)
+            accepted.count += n
+        return y
+
+    return step, accepted
 
 
 def mala(
@@ -53,25 +81,8 @@ def mala(
     """
     steps, gen = check_sampler_args(energy, y0, steps, generator)
     eps = check_positive(step_size, "step_size")
-    noise = math.sqrt(2.0 * eps)
-
     y = y0.detach().clone()
-    e, g = first_energy(energy, y, grad=True)  # (B,), (B, ...)
-    accepted = torch.zeros((), dtype=torch.long, device=y.device)
-    traj = [y] if return_trajectory else None
-    for step in tqdm(range(steps), desc="mala", disable=not progress):
-        xi = torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)
-        y_new = y - eps * g + noise * xi
-        e_new, g_new = energy_and_grad(energy, y_new)
-        with torch.no_grad():
-            # log q(y | y') - log q(y' | y); the forward residual y' - y + eps g is sqrt(2 eps) xi
-            back = y - y_new + eps * g_new
-            log_q = (sum_rest(xi * xi) * (2.0 * eps) - sum_rest(back * back)) / (4.0 * eps)
-            log_alpha = e - e_new + log_q  # (B,); NaN or -inf (a diverged proposal) is rejected
-            y, e, g, n = metropolis_test(log_alpha, gen, y, y_new, e, e_new, g, g_new)
-            accepted += n
-        if traj is not None:
-            traj.append(y)
-        if (step + 1) % CHECK_EVERY == 0:
-            diverged(y, step + 1, f"MALA: try a smaller step_size than {eps}")
-    return finish(y, traj, accepted, steps, f"MALA: try a smaller step_size than {eps}")
+    step, accepted = mala_kernel(energy, y, step_size=eps, generator=gen)
+    out = run_chain(step, y, steps, return_trajectory=return_trajectory, progress=progress, desc="mala",
+                    hint=f"MALA: try a smaller step_size than {eps}")
+    return out, accepted.rate(y.shape[0], steps)

@@ -8,12 +8,29 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
-from tqdm.auto import tqdm
 
 from .._checks import check_positive
-from ._common import CHECK_EVERY, check_sampler_args, diverged, finish, first_energy, metropolis_test
+from ._common import Accepted, check_sampler_args, first_energy, metropolis_test
+from ._driver import run_chain
 
-__all__ = ["metropolis_hastings"]
+__all__ = ["metropolis_hastings", "metropolis_kernel"]
+
+
+def metropolis_kernel(energy: Callable[[torch.Tensor], torch.Tensor], y0: torch.Tensor, *, step_size: float,
+                      generator: torch.Generator | None = None):
+    """The random-walk Metropolis step kernel, unchecked: ``(step, accepted)``, ``step(y) -> y``."""
+    state = {"e": first_energy(energy, y0, grad=False)[0]}  # (B,)
+    accepted = Accepted(y0)
+
+    def step(y: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            y_new = y + step_size * torch.randn(y.shape, generator=generator, dtype=y.dtype, device=y.device)
+            e, e_new = state["e"], energy(y_new)
+            y, state["e"], _, n = metropolis_test(e - e_new, generator, y, y_new, e, e_new)  # NaN is rejected
+            accepted.count += n
+        return y
+
+    return step, accepted
 
 
 def metropolis_hastings(
@@ -21,12 +38,13 @@ def metropolis_hastings(
     y0: torch.Tensor,
     *,
     steps: int,
-    proposal_scale: float,
+    step_size: float | None = None,
     generator: torch.Generator | int | None = None,
     return_trajectory: bool = False,
     progress: bool = False,
+    proposal_scale: float | None = None,
 ) -> tuple[torch.Tensor, float]:
-    """Random-walk Metropolis-Hastings: propose y' = y + s xi, accept with min(1, exp(E(y) - E(y'))).
+    """Random-walk Metropolis-Hastings: propose y' = y + eps xi, accept with min(1, exp(E(y) - E(y'))).
 
     The Gaussian proposal is symmetric, so the Hastings ratio is 1 and the test needs only the energy
     difference; the chain leaves exp(-E) exactly invariant. No gradient is used: the energy is only
@@ -36,10 +54,12 @@ def metropolis_hastings(
         energy: maps y (B, ...) to energies (B,).
         y0: (B, ...) starting states, one chain per row; not modified.
         steps: number of proposals per chain, >= 0.
-        proposal_scale: the proposal's standard deviation s > 0 per coordinate.
+        step_size: the proposal's standard deviation eps > 0 per coordinate (the step size of the
+            sampler contract).
         generator: a ``torch.Generator``, an int seed or None (global RNG).
         return_trajectory: return every state, (steps + 1, B, ...), y0 first.
         progress: show a ``tqdm.auto`` progress bar.
+        proposal_scale: the earlier name of ``step_size`` (accepted until the notebooks follow).
 
     Returns:
         The pair ``(samples, acceptance_rate)``, the (B, ...) final states (or the trajectory), detached,
@@ -50,20 +70,15 @@ def metropolis_hastings(
     See chapter 6 and the sampler contract in :mod:`ebmlib.samplers`.
     """
     steps, gen = check_sampler_args(energy, y0, steps, generator)
-    s = check_positive(proposal_scale, "proposal_scale")
-
+    if proposal_scale is not None and step_size is None:
+        step_size, name = proposal_scale, "proposal_scale"
+    else:
+        name = "step_size"
+    if step_size is None:
+        raise ValueError("step_size must be given (the proposal's standard deviation), got None")
+    s = check_positive(step_size, name)
     y = y0.detach().clone()
-    e, _ = first_energy(energy, y, grad=False)  # (B,)
-    accepted = torch.zeros((), dtype=torch.long, device=y.device)
-    traj = [y] if return_trajectory else None
-    with torch.no_grad():
-        for step in tqdm(range(steps), desc="metropolis_hastings", disable=not progress):
-            y_new = y + s * torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)
-            e_new = energy(y_new)
-            y, e, _, n = metropolis_test(e - e_new, gen, y, y_new, e, e_new)  # NaN energies are rejected
-            accepted += n
-            if traj is not None:
-                traj.append(y)
-            if (step + 1) % CHECK_EVERY == 0:
-                diverged(y, step + 1, f"Metropolis-Hastings: check the energy; proposal_scale is {s}")
-    return finish(y, traj, accepted, steps, f"Metropolis-Hastings: check the energy; proposal_scale is {s}")
+    step, accepted = metropolis_kernel(energy, y, step_size=s, generator=gen)
+    out = run_chain(step, y, steps, return_trajectory=return_trajectory, progress=progress,
+                    desc="metropolis_hastings", hint=f"Metropolis-Hastings: check the energy; step_size is {s}")
+    return out, accepted.rate(y.shape[0], steps)
