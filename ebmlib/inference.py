@@ -11,10 +11,11 @@ from tqdm.auto import tqdm
 
 from ._checks import (check_callable, check_markov_chain, check_nonneg_int, check_positive, check_tensor,
                       energy_and_grad)
-from .errors import DivergenceError
+from .samplers._driver import run_chain
 
 __all__ = [
     "gradient_inference",
+    "descent_step",
     "multi_start_inference",
     "MultiStartResult",
     "min_sum_chain",
@@ -24,7 +25,13 @@ __all__ = [
 
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
-CHECK_EVERY = 32  # look for divergence every this many steps and after the last (a host sync each)
+
+
+def descent_step(energy: Energy, y: torch.Tensor, *, step_size: float, grad: torch.Tensor | None = None) -> torch.Tensor:
+    """One gradient-descent step on y, unchecked (the kernel of :func:`gradient_inference`): y - eps grad E(y)."""
+    if grad is None:
+        _, grad = energy_and_grad(energy, y)
+    return y - step_size * grad  # (B, ...)
 
 
 # --------------------------------------------------------------------------------------------
@@ -73,32 +80,18 @@ def gradient_inference(
     steps = check_nonneg_int(steps, "steps")
     eps = check_positive(step_size, "step_size")
     y = y0.detach().clone()
-    path = [y] if return_trajectory else None
     _, grad = energy_and_grad(energy, y, check=True)  # validated once, at the start
-    t = 0
-    try:
-        for t in tqdm(range(steps), disable=not progress, desc="gradient inference"):
-            if t:
-                _, grad = energy_and_grad(energy, y)
-            y = y - eps * grad  # (B, ...)
-            if path is not None:
-                path.append(y)
-            if (t + 1) % CHECK_EVERY == 0 or t + 1 == steps:
-                _check_finite(y, t + 1, eps)
-    except ValueError as err:  # an energy that validates its input refused the diverged iterates
-        if isinstance(err, DivergenceError) or bool(torch.isfinite(y).all()):
-            raise
-        _check_finite(y, t, eps)
-    if path is not None:
-        return y, torch.stack(path)  # (steps + 1, B, ...)
-    return y
+    first = [grad]
 
+    def step(y: torch.Tensor) -> torch.Tensor:
+        return descent_step(energy, y, step_size=eps, grad=first.pop() if first else None)
 
-def _check_finite(y: torch.Tensor, step: int, eps: float) -> None:
-    if not bool(torch.isfinite(y).all()):  # one host synchronisation
-        raise DivergenceError(
-            f"gradient inference diverged: y reached NaN/inf by step {step}; the step size {eps} is "
-            f"probably too large for this energy's curvature, try a smaller one", step=step)
+    out = run_chain(step, y, steps, return_trajectory=return_trajectory, progress=progress,
+                    desc="gradient inference", hint=f"gradient inference diverged; the step size {eps} is probably "
+                                                    "too large for this energy's curvature, try a smaller one")
+    if return_trajectory:
+        return out[-1], out  # (B, ...), (steps + 1, B, ...)
+    return out
 
 
 class MultiStartResult(NamedTuple):

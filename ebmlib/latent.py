@@ -17,6 +17,8 @@ from tqdm.auto import tqdm
 from ._checks import (check_callable, check_int, check_nonneg_int, check_nonneg_real, check_positive, check_real,
                       check_tensor, energy_and_grad)
 from .errors import DivergenceError
+from .inference import descent_step
+from .samplers._driver import run_chain
 from .free_energy import free_energy
 from .models.decoders import EllipseDecoder, HornDecoder  # noqa: F401 - kept importable from here (ebmlib.latent.*)
 
@@ -217,13 +219,13 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
     def energy(zz: torch.Tensor) -> torch.Tensor:
         return ((y_d - decoder(zz)) ** 2).sum(-1)  # (B,): E(y_i, z_i), unchecked
 
-    traj = [z.clone()]
     if method == "gd":
-        for _ in tqdm(range(steps), disable=not progress, desc="gradient descent on z"):
-            _, g = energy_and_grad(energy, z)
-            z = z - eps * g
-            traj.append(z.clone())
+        hint = f"gd diverged (z reached NaN/inf); try a smaller step_size than {eps}"
+        traj = run_chain(lambda zz: descent_step(energy, zz, step_size=eps), z, steps, return_trajectory=True,
+                         progress=progress, desc="gradient descent on z", hint=hint, check_every=None)
+        z = traj[-1]
     else:
+        traj = [z.clone()]
         z_param = z.clone().requires_grad_(True)
         opt = torch.optim.LBFGS([z_param], lr=eps, max_iter=1, max_eval=25, line_search_fn="strong_wolfe",
                                 tolerance_grad=1e-12, tolerance_change=1e-15)
@@ -243,7 +245,7 @@ def infer_latent(y: torch.Tensor, decoder: Decoder, *, method: str = "grid", z_g
                               step=steps)
     f_inf = latent_energy(y, z_check, decoder)
     if return_trajectory:
-        return z_check, f_inf, torch.stack(traj)  # (steps + 1, B)
+        return z_check, f_inf, traj if method == "gd" else torch.stack(traj)  # (steps + 1, B)
     return z_check, f_inf
 
 

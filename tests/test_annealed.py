@@ -68,7 +68,7 @@ def test_trajectory_seed_and_global_rng():
     state = torch.get_rng_state()
     t = samplers.annealed_langevin(score, y0, sigmas=sig, steps=4, step_size=0.1, generator=3, return_trajectory=True)
     assert torch.equal(torch.get_rng_state(), state)
-    assert t.shape == (4, 5, 2) and torch.equal(t[0], y0)
+    assert t.shape == (3 * 4 + 1, 5, 2) and torch.equal(t[0], y0)  # every update, y0 first
     y = samplers.annealed_langevin(score, y0, sigmas=sig, steps=4, step_size=0.1, generator=3)
     assert torch.equal(y, t[-1])
     assert torch.equal(y0, torch.zeros(5, 2, dtype=F64))

@@ -189,7 +189,8 @@ MODELS = [
                   "dtype": {"int64": torch.int64, "string": "float32"}}),
     Spec("models.RBM", models.RBM, {"n_visible": 3, "n_hidden": 3},
          numbers={"n_visible": {"zero": 0, "float": 2.5, "bool": True, "string": "3"},
-                  "n_hidden": {"zero": 0, "negative": -2, "float": 2.5}, "generator": GENERATOR},
+                  "n_hidden": {"zero": 0, "negative": -2, "float": 2.5}, "generator": GENERATOR,
+                  "dtype": {"int64": torch.int64, "string": "float32"}},
          extra=(("log_partition: both layers above 20 units", {"n_visible": 21, "n_hidden": 21},
                  r"smaller layer.*must|needs"),),
          call=lambda **kw: models.RBM(kw["n_visible"], kw["n_hidden"], generator=kw.get("generator")).log_partition()
@@ -197,10 +198,10 @@ MODELS = [
     *[Spec("models.RBM", getattr(_RBM, method), {arg: good, **kw}, tensors=(arg,),
            skip={arg: {"wrong ndim value": torch.zeros(good.shape[1], dtype=F64)}},
            extra=((f"{arg}: wrong width", {arg: _y(3, good.shape[1] + 1)}, expects(arg)),))
-      for method, arg, good, kw in (("free_energy", "v", _y(3, 2), {}), ("gibbs", "v", _y(3, 2), {"k": 1, "generator": 0}),
+      for method, arg, good, kw in (("free_energy", "v", _y(3, 2), {}), ("gibbs", "v", _y(3, 2), {"steps": 1, "generator": 0}),
                                     ("sample_h", "v", _y(3, 2), {"generator": 0}),
                                     ("sample_v", "h", _y(3, 3), {"generator": 0}))],
-    Spec("models.RBM", _RBM.gibbs, {"v": _y(3, 2), "k": 1}, numbers={"k": STEPS}),
+    Spec("models.RBM", _RBM.gibbs, {"v": _y(3, 2), "steps": 1}, numbers={"steps": STEPS}),
 ]
 
 INFERENCE = [
@@ -841,6 +842,7 @@ LOSSES += [
 SAMPLERS += [
     Spec("samplers.annealed_langevin", samplers.annealed_langevin,
          {"score": GAUSS_SCORE, "y0": _y(), "sigmas": SIG3, "steps": 2, "step_size": 0.01}, tensors=("y0", "sigmas"),
+         skip={"y0": {"wrong ndim value": torch.zeros(2, dtype=F64)}},  # (B, ...) is accepted: a (D,) has no batch
          numbers={"steps": STEPS, "step_size": POSITIVE, "generator": _SEED},
          extra=(("sigmas: increasing", {"sigmas": SIG3.flip(0)}, expects("sigmas")),
                 ("sigmas: zero", {"sigmas": SIG3 * 0}, expects("sigmas")),

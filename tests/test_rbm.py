@@ -123,7 +123,7 @@ def test_gibbs_chain_is_stationary_for_the_enumerated_distribution():
     n = 40000
     g = torch.Generator().manual_seed(7)
     idx = torch.multinomial(p, n, replacement=True, generator=g)
-    out = rbm.gibbs(v[idx], k=3, generator=g)
+    out = rbm.gibbs(v[idx], steps=3, generator=g)
     codes = (out * torch.tensor([8.0, 4.0, 2.0, 1.0], dtype=D)).sum(1).long()
     counts = torch.bincount(codes, minlength=16).double()
     chi2 = (((counts - n * p) ** 2) / (n * p)).sum().item()
@@ -148,15 +148,15 @@ def test_gibbs_shapes_seeds_inputs_untouched_and_module_state():
     v0 = torch.zeros(5, 6, dtype=D)
     before = v0.clone()
     grads = [p.grad for p in rbm.parameters()]
-    a = rbm.gibbs(v0, k=4, generator=11)
-    b = rbm.gibbs(v0, k=4, generator=torch.Generator().manual_seed(11))
+    a = rbm.gibbs(v0, steps=4, generator=11)
+    b = rbm.gibbs(v0, steps=4, generator=torch.Generator().manual_seed(11))
     assert a.shape == (5, 6) and torch.equal(a, b) and torch.equal(v0, before)
     assert all(g is None for g in grads) and all(p.grad is None for p in rbm.parameters())
-    zero = rbm.gibbs(v0, k=0)
+    zero = rbm.gibbs(v0, steps=0)
     assert torch.equal(zero, v0) and zero is not v0
     # with a generator, the global RNG is untouched
     state = torch.random.get_rng_state()
-    rbm.gibbs(v0, k=2, generator=1)
+    rbm.gibbs(v0, steps=2, generator=1)
     rbm.sample_h(v0, generator=1)
     assert torch.equal(state, torch.random.get_rng_state())
 
@@ -167,13 +167,13 @@ def test_float32_default_and_seeded_init():
     assert torch.equal(a.W, b.W) and not torch.equal(a.W, RBM(5, 4, generator=4).W)
     assert torch.all(a.b == 0) and torch.all(a.c == 0)
     v = torch.ones(2, 5)
-    assert a.free_energy(v).dtype == torch.float32 and a.gibbs(v, k=1, generator=0).dtype == torch.float32
+    assert a.free_energy(v).dtype == torch.float32 and a.gibbs(v, steps=1, generator=0).dtype == torch.float32
 
 
 def test_cd_loss_gradient_is_data_minus_negatives():
     rbm = random_rbm(5, 3, seed=12)
     v = states(5)[::3]  # (11, 5)
-    loss, v_neg = rbm.cd_loss(v, k=2, generator=0)
+    loss, v_neg = rbm.cd_loss(v, steps=2, generator=0)
     assert loss.dim() == 0 and v_neg.shape == v.shape
     loss.backward()
     # dF/dW = -v sigmoid(c + vW)^T: the CD gradient is -<v p_h^T>_data + <v p_h^T>_neg
@@ -182,9 +182,9 @@ def test_cd_loss_gradient_is_data_minus_negatives():
     torch.testing.assert_close(rbm.W.grad, want_W, rtol=0, atol=1e-12)
     torch.testing.assert_close(rbm.b.grad, -v.mean(0) + v_neg.mean(0), rtol=0, atol=1e-12)
     # same seed, same negatives; v_start continues a persistent chain
-    _, again = rbm.cd_loss(v, k=2, generator=0)
+    _, again = rbm.cd_loss(v, steps=2, generator=0)
     assert torch.equal(v_neg, again)
-    _, pers = rbm.cd_loss(v, k=1, generator=0, v_start=torch.zeros(4, 5, dtype=D))
+    _, pers = rbm.cd_loss(v, steps=1, generator=0, v_start=torch.zeros(4, 5, dtype=D))
     assert pers.shape == (4, 5)
 
 
@@ -202,7 +202,7 @@ def test_cd_training_raises_the_exact_log_likelihood():
     g = torch.Generator().manual_seed(0)
     for _ in range(300):
         opt.zero_grad()
-        loss, _ = rbm.cd_loss(data, k=1, generator=g)
+        loss, _ = rbm.cd_loss(data, steps=1, generator=g)
         loss.backward()
         opt.step()
     end = loglik()
@@ -218,12 +218,13 @@ def test_cd_training_raises_the_exact_log_likelihood():
     (lambda r: r.energy(torch.zeros(2, 4, dtype=D), torch.zeros(3, 3, dtype=D)), r"same batch size"),
     (lambda r: r.energy(torch.zeros(2, 4, dtype=D), torch.zeros(2, 2, dtype=D)), r"h must have shape"),
     (lambda r: r.sample_v(torch.zeros(2, 4, dtype=D)), r"h must have shape \(B, 3\)"),
-    (lambda r: r.gibbs(torch.zeros(2, 4, dtype=D), k=-1), r"k must be a non-negative integer"),
-    (lambda r: r.gibbs(torch.zeros(2, 4, dtype=D), k=1.5), r"k must be a non-negative integer"),
-    (lambda r: r.gibbs(torch.zeros(2, 4, dtype=D), k=1, generator=-3), r"generator must be"),
-    (lambda r: r.cd_loss(torch.zeros(2, 4, dtype=D), k=0), r"k must be > 0"),
+    (lambda r: r.gibbs(torch.zeros(2, 4, dtype=D), steps=-1), r"steps must be a non-negative integer"),
+    (lambda r: r.gibbs(torch.zeros(2, 4, dtype=D), steps=1.5), r"steps must be a non-negative integer"),
+    (lambda r: r.gibbs(torch.zeros(2, 4, dtype=D), steps=1, generator=-3), r"generator must be"),
+    (lambda r: r.cd_loss(torch.zeros(2, 4, dtype=D), steps=0), r"steps must be an integer >= 1"),
+    (lambda r: r.cd_loss(torch.zeros(2, 4, dtype=D), steps=2.0), r"steps must be an integer >= 1"),
     (lambda r: r.cd_loss(torch.zeros(2, 4, dtype=D), v_start=torch.zeros(2, 3, dtype=D)), r"v_start must"),
-    (lambda r: r.gibbs([[0.0] * 4], k=1), r"v must be a torch.Tensor"),
+    (lambda r: r.gibbs([[0.0] * 4], steps=1), r"v must be a torch.Tensor"),
 ])
 def test_bad_inputs(call, match):
     with pytest.raises((ValueError, TypeError), match=match):

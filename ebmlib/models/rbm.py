@@ -9,7 +9,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._checks import check_nonneg_int, check_positive, check_tensor
+from .._checks import check_float_dtype, check_int, check_nonneg_int, check_tensor
+from ..samplers._driver import run_chain
 from ..utils import as_generator
 
 __all__ = ["RBM"]
@@ -22,6 +23,15 @@ def _binary_states(n: int, start: int, stop: int, *, dtype, device) -> torch.Ten
     idx = torch.arange(start, stop, device=device)
     bits = 2 ** torch.arange(n - 1, -1, -1, device=device)  # (n,), most significant bit first
     return ((idx[:, None] & bits) > 0).to(dtype)
+
+
+def _steps(steps, k, default=None):
+    """``steps``, or its earlier name ``k`` when only that was given."""
+    if steps is None and k is not None:
+        return k
+    if steps is None and default is None:
+        raise ValueError("steps must be given (the number of Gibbs sweeps), got None")
+    return default if steps is None else steps
 
 
 class RBM(nn.Module):
@@ -38,21 +48,23 @@ class RBM(nn.Module):
         n_hidden: number of hidden units (>= 1).
         generator: a ``torch.Generator``, an int seed or None (global RNG) for the initial weights,
             W ~ N(0, 0.01^2); the biases start at 0.
+        dtype: the parameters' floating dtype (None: torch's default).
 
-    Parameters: ``W`` (n_visible, n_hidden), ``b`` (n_visible,), ``c`` (n_hidden,). Use
-    ``.double()`` for float64.
+    Parameters: ``W`` (n_visible, n_hidden), ``b`` (n_visible,), ``c`` (n_hidden,).
 
     See chapter 6 (Gibbs sampling) and chapter 7 (training by contrastive divergence).
     """
 
-    def __init__(self, n_visible: int, n_hidden: int, *, generator: torch.Generator | int | None = None) -> None:
+    def __init__(self, n_visible: int, n_hidden: int, *, generator: torch.Generator | int | None = None,
+                 dtype: torch.dtype | None = None) -> None:
         super().__init__()
-        self.n_visible = check_positive(n_visible, "n_visible", integer=True)
-        self.n_hidden = check_positive(n_hidden, "n_hidden", integer=True)
+        self.n_visible = check_int(n_visible, "n_visible")
+        self.n_hidden = check_int(n_hidden, "n_hidden")
+        dtype = check_float_dtype(dtype)
         gen = as_generator(generator)
-        self.W = nn.Parameter(0.01 * torch.randn(self.n_visible, self.n_hidden, generator=gen))
-        self.b = nn.Parameter(torch.zeros(self.n_visible))
-        self.c = nn.Parameter(torch.zeros(self.n_hidden))
+        self.W = nn.Parameter(0.01 * torch.randn(self.n_visible, self.n_hidden, generator=gen, dtype=dtype))
+        self.b = nn.Parameter(torch.zeros(self.n_visible, dtype=dtype))
+        self.c = nn.Parameter(torch.zeros(self.n_hidden, dtype=dtype))
 
     def extra_repr(self) -> str:
         return f"n_visible={self.n_visible}, n_hidden={self.n_hidden}"
@@ -161,31 +173,38 @@ class RBM(nn.Module):
         return self._bernoulli(torch.sigmoid(h @ self.W.T + self.b), as_generator(generator, h.device))
 
     @torch.no_grad()
-    def gibbs(self, v: torch.Tensor, *, k: int, generator: torch.Generator | int | None = None) -> torch.Tensor:
-        """k block Gibbs sweeps v -> h ~ p(h | v) -> v ~ p(v | h); the chain leaves p(v) invariant.
+    def gibbs(self, v: torch.Tensor, *, steps: int | None = None, generator: torch.Generator | int | None = None,
+              return_trajectory: bool = False, progress: bool = False, k: int | None = None) -> torch.Tensor:
+        """``steps`` block Gibbs sweeps v -> h ~ p(h | v) -> v ~ p(v | h); the chain leaves p(v) invariant.
+
+        Follows the sampler contract of :mod:`ebmlib.samplers` (the energy is the RBM itself; a Gibbs
+        sweep has no step size).
 
         Args:
             v: (B, n_visible) starting states (one chain per row); not modified.
-            k: number of sweeps, >= 0.
+            steps: number of sweeps, >= 0.
             generator: a ``torch.Generator``, an int seed or None.
+            return_trajectory: return every state, (steps + 1, B, n_visible), v first.
+            progress: show a ``tqdm.auto`` progress bar.
+            k: the earlier name of ``steps`` (accepted until the notebooks follow).
 
         Returns:
-            The (B, n_visible) binary states after k sweeps, detached.
+            The (B, n_visible) binary states after ``steps`` sweeps (detached), or the trajectory.
 
-        Cost: 2 k matrix products of the batch with W.
+        Cost: 2 x steps matrix products of the batch with W.
         """
         self._check_layer(v, "v", self.n_visible)
-        k = check_nonneg_int(k, "k")
+        steps = check_nonneg_int(_steps(steps, k), "steps")
         gen = as_generator(generator, v.device)
-        v = v.detach()
-        for _ in range(k):
-            v = self._sweep(v, gen)
-        return v.clone() if k == 0 else v
+        return run_chain(lambda x: self._sweep(x, gen), v.detach().clone(), steps,
+                         return_trajectory=return_trajectory, progress=progress, desc="Gibbs",
+                         hint="the RBM's parameters are not finite")
 
     # --- training --------------------------------------------------------------------------------
 
-    def cd_loss(self, v_data: torch.Tensor, *, k: int = 1, generator: torch.Generator | int | None = None,
-                v_start: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def cd_loss(self, v_data: torch.Tensor, *, steps: int | None = None,
+                generator: torch.Generator | int | None = None, v_start: torch.Tensor | None = None,
+                k: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """The contrastive-divergence (CD-k) surrogate loss, whose gradient is the CD-k update.
 
         loss = mean F(v_data) - mean F(v_neg), with v_neg = k Gibbs sweeps from ``v_start`` (the
@@ -195,9 +214,10 @@ class RBM(nn.Module):
 
         Args:
             v_data: (B, n_visible) training states.
-            k: Gibbs sweeps, >= 1.
+            steps: Gibbs sweeps k >= 1 (default 1).
             generator: a ``torch.Generator``, an int seed or None.
             v_start: (M, n_visible) where the chains start; None means ``v_data`` (CD-k).
+            k: the earlier name of ``steps`` (accepted until the notebooks follow).
 
         Returns:
             The pair ``(loss, v_neg)``, a scalar to call ``.backward()`` on and the (M, n_visible) negatives
@@ -206,7 +226,7 @@ class RBM(nn.Module):
         See chapter 7.
         """
         self._check_layer(v_data, "v_data", self.n_visible)
-        k = check_positive(k, "k", integer=True)
+        k = check_int(_steps(steps, k, default=1), "steps")
         start = v_data if v_start is None else self._check_layer(v_start, "v_start", self.n_visible)
         gen = as_generator(generator, v_data.device)
         with torch.no_grad():

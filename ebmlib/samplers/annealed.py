@@ -9,11 +9,10 @@ import math
 from typing import Callable
 
 import torch
-from tqdm.auto import tqdm
 
 from .._checks import check_callable, check_nonneg_int, check_positive, check_sigmas, check_tensor, score_on
 from ..utils import as_generator
-from ._common import diverged
+from ._driver import run_chain
 
 __all__ = ["annealed_langevin"]
 
@@ -35,54 +34,61 @@ def annealed_langevin(score: Score, y0: torch.Tensor, *, sigmas: torch.Tensor, s
     With ``denoise``, a last step y <- y + sigma_L^2 s(y, sigma_L) (Tweedie's formula) removes the
     remaining sigma_L blur.
 
-    Unlike the samplers of chapter 6 it takes a score, not an energy: for an energy network pass
-    ``lambda y, s: -grad_y E(y, s)``.
+    It follows the sampler contract of :mod:`ebmlib.samplers` with one stated difference: it takes a
+    noise-conditional score, not an energy (for an energy network pass ``lambda y, s: -grad_y E(y, s)``),
+    and ``steps`` counts the updates per level.
 
     Args:
-        score: ``score(y, sigma)`` with y (B, D) and sigma (B,) returns (B, D).
-        y0: (B, D) starting points, not modified.
+        score: ``score(y, sigma)`` with y (B, ...) and sigma (B,) returns (B, ...).
+        y0: (B, ...) starting states (points (B, D) or images), not modified.
         sigmas: (L,) decreasing positive noise levels.
         steps: Langevin updates per level, >= 0.
         step_size: eps > 0, the step at the smallest level.
         denoise: finish with the Tweedie step.
         generator: torch.Generator, int seed or None (global RNG) for the noise.
-        return_trajectory: also return the states after each level, (L + 1, B, D), y0 first.
-        progress: show a ``tqdm.auto`` progress bar over the levels.
+        return_trajectory: return every state, (L x steps + 1, B, ...), y0 first and the result (after
+            the Tweedie step with ``denoise``) last.
+        progress: show a ``tqdm.auto`` progress bar over the L x steps updates.
 
     Returns:
-        (B, D) final states (detached), or the (L + 1, B, D) states after each level.
+        (B, ...) final states (detached), or the (L x steps + 1, B, ...) trajectory.
 
     Raises:
         ValueError: on bad settings; its subclass ``ebmlib.DivergenceError`` if the chains leave the
-            finite numbers (checked once per level).
+            finite numbers (checked every 32 updates and after the last).
 
     Cost: L x steps score evaluations.
 
     See chapter 10.
     """
-    check_callable(score, "score", "(y (B, D), sigma (B,)) -> scores (B, D)")
-    check_tensor(y0, "y0", ndim=2)
+    check_callable(score, "score", "(y (B, ...), sigma (B,)) -> scores (B, ...)")
+    check_tensor(y0, "y0", min_ndim=2)
     check_sigmas(sigmas, decreasing=True)
     steps = check_nonneg_int(steps, "steps")
     eps = check_positive(step_size, "step_size")
     gen = as_generator(generator, y0.device)
     sig = [float(s) for s in sigmas]
     y = y0.detach().clone()
-    states = [y.clone()] if return_trajectory else None
+    b, dtype, device = y.shape[0], y.dtype, y.device
+    levels = [torch.full((b,), sigma, dtype=dtype, device=device) for sigma in sig]  # (B,) per level
+    t = [0]  # updates so far: the level is t // steps
+
+    def step(y: torch.Tensor) -> torch.Tensor:
+        i = t[0] // steps
+        t[0] += 1
+        a = eps * sig[i] ** 2 / sig[-1] ** 2
+        xi = torch.randn(y.shape, generator=gen, dtype=dtype, device=device)
+        return y + 0.5 * a * score(y, levels[i]) + math.sqrt(a) * xi
+
     with torch.no_grad():
-        score_on(score, y, torch.full((y.shape[0],), sig[-1], dtype=y.dtype, device=y.device))  # checked once
-        for i, sigma in enumerate(tqdm(sig, disable=not progress, desc="annealed Langevin")):
-            a = eps * sigma**2 / sig[-1] ** 2
-            level = torch.full((y.shape[0],), sigma, dtype=y.dtype, device=y.device)
-            for _ in range(steps):
-                xi = torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)
-                y = y + 0.5 * a * score(y, level) + math.sqrt(a) * xi
-            diverged(y, (i + 1) * steps, f"annealed Langevin diverged at level {i} (sigma = {sigma:g}); "
-                                         f"try a smaller step_size than {eps:g}")
-            if states is not None:
-                states.append(y.clone())
+        score_on(score, y, levels[-1])  # checked once
+        out = run_chain(step, y, len(sig) * steps, return_trajectory=return_trajectory, progress=progress,
+                        desc="annealed Langevin", hint=f"annealed Langevin diverged; try a smaller step_size than {eps:g}")
         if denoise:
-            y = y + sig[-1] ** 2 * score(y, level)
-            if states is not None:
-                states[-1] = y.clone()
-    return torch.stack(states) if states is not None else y
+            last = out[-1] if return_trajectory else out
+            y = last + sig[-1] ** 2 * score(last, levels[-1])
+            if return_trajectory:
+                out[-1] = y
+            else:
+                out = y
+    return out
