@@ -4,16 +4,41 @@ Public entry points validate their arguments here, once, and then trust them: in
 ``forward`` methods do not check (a check on a GPU tensor is a host synchronisation). Every check
 raises ``ValueError`` (``TypeError`` for a non-tensor) whose message names the argument, what was
 expected and what came.
+
+Finiteness checks (``isfinite``: a host synchronisation each) are skipped inside
+:func:`finite_checks_deferred`, which :func:`ebmlib.train` enters around its loop: a loss called at
+every optimiser step then costs no synchronisation, and a non-finite input, energy or chain shows as a
+non-finite epoch loss, which ``train`` turns into a :class:`~ebmlib.errors.DivergenceError` (one
+synchronisation per epoch). Shape, type and dtype checks always run (they cost no synchronisation).
 """
 
 from __future__ import annotations
 
+import contextvars
 import math
+from contextlib import contextmanager
 from numbers import Real
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
+
+_DEFERRED = contextvars.ContextVar("ebmlib_finite_checks_deferred", default=False)
+
+
+@contextmanager
+def finite_checks_deferred() -> Iterator[None]:
+    """Inside: no ``isfinite`` check (no host synchronisation); the caller checks its result instead."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def finite_checks_on() -> bool:
+    """False inside :func:`finite_checks_deferred`."""
+    return not _DEFERRED.get()
 
 
 def check_tensor(t, name: str, *, ndim: int | tuple[int, ...] | None = None,
@@ -36,7 +61,7 @@ def check_tensor(t, name: str, *, ndim: int | tuple[int, ...] | None = None,
         raise ValueError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
     if t.numel() == 0:
         raise ValueError(f"{name} must not be empty, got shape {tuple(t.shape)}")
-    if finite and t.is_floating_point() and not bool(torch.isfinite(t).all()):
+    if finite and t.is_floating_point() and not _DEFERRED.get() and not bool(torch.isfinite(t).all()):
         raise ValueError(f"{name} contains NaN or infinite values")
     return t
 
@@ -142,7 +167,7 @@ def check_energy_output(e, batch: int, name: str = "energy", *, where: str = "")
         raise ValueError(f"{name} must return a torch.Tensor of shape ({batch},){at}, got {type(e).__name__}")
     if tuple(e.shape) != (batch,):
         raise ValueError(f"{name} must return shape ({batch},) (one energy per sample){at}, got {tuple(e.shape)}")
-    if not bool(torch.isfinite(e).all()):
+    if not _DEFERRED.get() and not bool(torch.isfinite(e).all()):
         raise ValueError(f"{name} returned NaN or infinite values{at}")
     return e
 

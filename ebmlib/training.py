@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Sequence
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import check_int, check_positive, check_tensor
+from ._checks import check_int, check_positive, check_tensor, finite_checks_deferred
+from .errors import DivergenceError
 from .utils import as_generator
 
 __all__ = ["train"]
@@ -92,8 +93,9 @@ def train(
         optimizer_kwargs: extra arguments for the optimiser (e.g. ``{"momentum": 0.9}``).
         progress: show a ``tqdm.auto`` progress bar with the current loss.
         desc: the progress bar's label.
-        callback: ``callback(epoch, loss)`` after each epoch (epoch counts from 1); returning
-            True stops training early.
+        callback: ``callback(epoch, loss)`` after each epoch (epoch counts from 1), before the loss
+            is checked (so it sees a non-finite loss and may raise its own ``DivergenceError`` with its
+            record); returning True stops training early.
 
     Returns:
         list[float]: the loss history, a list with the mean batch loss of each epoch (length ``epochs`` unless the
@@ -101,8 +103,14 @@ def train(
         train()/eval() states are left as they were.
 
     Raises:
-        ValueError: on bad settings, empty data, or a non-finite loss (the message names the
-            epoch; the parameters are then left where the failing step put them).
+        ValueError: on bad settings or empty data.
+        ebmlib.errors.DivergenceError: a non-finite epoch loss (a ``ValueError``; ``.step`` is the
+            epoch, ``.run`` the loss history before it; the parameters are left where the failing
+            step put them).
+
+    Host synchronisation: one per epoch (the epoch loss). The loop runs inside
+    ``ebmlib._checks.finite_checks_deferred``, so the losses and samplers it calls skip their
+    ``isfinite`` checks; a non-finite input or chain shows in the epoch loss.
 
     See chapter 5.
     """
@@ -123,6 +131,17 @@ def train(
 
     history: list[float] = []
     bar = tqdm(range(1, epochs + 1), desc=desc, disable=not progress)
+    with finite_checks_deferred():
+        _loop(bar, loss_fn, params, data, tensors if data is not None else None, batch_size, generator, opt,
+              clip_grad_norm, unpack if data is not None else False, history, progress, callback, epochs, lr)
+    bar.close()
+    return history
+
+
+def _loop(bar, loss_fn, params, data, tensors, batch_size, generator, opt, clip_grad_norm, unpack, history,
+          progress, callback, epochs, lr) -> None:
+    """The epochs of :func:`train` (arguments already checked)."""
+    n = tensors[0].shape[0] if tensors is not None else 0
     for epoch in bar:
         if data is None:
             batches = [()]
@@ -147,13 +166,13 @@ def train(
             total = total + loss.detach()  # stays on the device: no sync per step
 
         mean = float(total) / len(batches)  # one sync per epoch
+        stop = callback is not None and callback(epoch, mean)
         if not math.isfinite(mean):
-            raise ValueError(f"the loss became {mean} at epoch {epoch} (of {epochs}); "
-                             f"try a smaller learning rate than lr={lr}")
+            bar.close()
+            raise DivergenceError(f"the loss became {mean} at epoch {epoch} (of {epochs}); "
+                                  f"try a smaller learning rate than lr={lr}", step=epoch, run=list(history))
         history.append(mean)
         if progress:
             bar.set_postfix(loss=f"{mean:.4g}", refresh=False)
-        if callback is not None and callback(epoch, mean):
+        if stop:
             break
-    bar.close()
-    return history

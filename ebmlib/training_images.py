@@ -2,14 +2,15 @@
 
 The loop is :func:`~ebmlib.training.train`; this module only builds the replay buffer and the loss
 (:func:`ebmlib.losses.short_run_ml_loss`), records the energies of data and negatives at every
-step (on the device: no host synchronisation per step) and turns runaway energies into a
-:class:`~ebmlib.errors.DivergenceError`.
+step (on the device: no host synchronisation per step) and, once per epoch, turns runaway energies or a
+non-finite loss into a :class:`~ebmlib.errors.DivergenceError` carrying the record.
 
 See chapter 9.
 """
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import torch
@@ -121,33 +122,27 @@ def train_image_ebm(energy: torch.nn.Module, images: torch.Tensor, *, epochs: in
         e_model.append(out.e_model.mean())
         return out.loss
 
-    def runaway(epoch: int, loss: float) -> bool:
-        losses.append(loss)
-        worst = float(torch.stack(e_data[-1:] + e_model[-1:]).abs().max())  # one sync per epoch
-        if worst > max_energy:
-            raise DivergenceError(f"the energies ran away: |E| = {worst:.3g} > max_energy = {max_energy:g} at epoch "
-                                  f"{epoch}; add an energy penalty, clip gradients or use spectral norm", step=epoch)
-        return False
-
     def record() -> ImageEBMRun:
         chains.chains = pool
         empty = torch.zeros(0, dtype=dtype, device=device)
         return ImageEBMRun(torch.stack(e_data) if e_data else empty, torch.stack(e_model) if e_model else empty,
                            losses, chains)
 
+    def runaway(epoch: int, loss: float) -> bool:
+        """After each epoch (one host synchronisation): stop with the record if the energies ran away."""
+        losses.append(loss)  # the record includes the failing epoch
+        worst = float(torch.stack(e_data[-1:] + e_model[-1:]).abs().max())
+        if not (math.isfinite(loss) and math.isfinite(worst) and bool(torch.isfinite(pool).all())):
+            raise DivergenceError(f"training diverged: the loss became {loss} at epoch {epoch}; try a smaller lr "
+                                  f"than {lr} or step_size than {step_size}", step=epoch, run=record())
+        if worst > max_energy:
+            raise DivergenceError(f"the energies ran away: |E| = {worst:.3g} > max_energy = {max_energy:g} at epoch "
+                                  f"{epoch}; add an energy penalty, clip gradients or use spectral norm", step=epoch,
+                                  run=record())
+        return False
+
     losses: list[float] = []  # the epoch losses, as ebmlib.train returns them (kept here for a failed run)
-    try:
-        train(loss_fn, energy, data=images, epochs=epochs, lr=lr, batch_size=batch_size,
-                        generator=generator, clip_grad_norm=clip_grad_norm, optimizer_kwargs={"betas": tuple(betas)},
-                        progress=progress, desc="image EBM", callback=runaway)
-    except DivergenceError as err:
-        err.run = record()
-        raise
-    except ValueError as err:  # train's non-finite loss (bad input was refused before the loop)
-        recorded = torch.stack(e_data + e_model) if e_data else torch.zeros(1, dtype=dtype, device=device)
-        if not (bool(torch.isfinite(recorded).all()) and bool(torch.isfinite(pool).all())):
-            failure = DivergenceError(f"training diverged: {err}")
-            failure.run = record()
-            raise failure from err
-        raise
+    train(loss_fn, energy, data=images, epochs=epochs, lr=lr, batch_size=batch_size, generator=generator,
+          clip_grad_norm=clip_grad_norm, optimizer_kwargs={"betas": tuple(betas)}, progress=progress,
+          desc="image EBM", callback=runaway)
     return record()

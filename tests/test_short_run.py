@@ -53,6 +53,21 @@ def test_loss_is_the_ml_surrogate_with_the_buffers_negatives():
         assert torch.allclose(a, b - c, atol=1e-12)
 
 
+def test_train_image_ebm_checks_finiteness_once_per_epoch(monkeypatch):
+    """No isfinite (a host sync) per optimiser step: the checks of train_image_ebm happen at epoch ends."""
+    model, y = _tiny()
+    count = [0]
+    real = torch.isfinite
+    monkeypatch.setattr(torch, "isfinite", lambda t: (count.__setitem__(0, count[0] + 1), real(t))[1])
+    counts = []
+    for epochs in (1, 3):
+        count[0] = 0
+        train_image_ebm(model, y, epochs=epochs, batch_size=1, buffer_size=9, steps=40, step_size=0.5, generator=0)
+        counts.append(count[0])
+    per_epoch = (counts[1] - counts[0]) / 2
+    assert y.shape[0] >= 5 and per_epoch <= 2  # >= 5 optimiser steps (and 200 Langevin steps) per epoch
+
+
 def test_one_training_step_on_a_tiny_batch():
     model, y = _tiny()
     before = [p.detach().clone() for p in model.parameters()]

@@ -84,6 +84,33 @@ def test_non_finite_loss_raises_naming_the_epoch():
         train(lambda: w.sum() * float("nan"), w, epochs=3, lr=0.1, progress=False)
 
 
+def test_non_finite_loss_is_a_divergence_error_with_epoch_and_history():
+    from ebmlib import DivergenceError
+    w = torch.ones(1, dtype=D, requires_grad=True)
+    calls = []
+    loss = lambda: w.sum() * (float("nan") if len(calls) >= 2 else 1.0)  # noqa: E731 - finite for two epochs
+    with pytest.raises(DivergenceError) as info:
+        train(loss, w, epochs=5, lr=0.1, progress=False, callback=lambda e, l: calls.append((e, l)))
+    assert info.value.step == 3 and len(info.value.run) == 2 and np.isfinite(info.value.run).all()
+    assert len(calls) == 3 and np.isnan(calls[-1][1])  # the callback saw the failing epoch first
+
+
+def test_no_finiteness_check_per_optimiser_step(monkeypatch):
+    """Losses and samplers called inside train() do no isfinite (a host sync) per step: one per epoch at most."""
+    from ebmlib import MLPEnergy, PersistentChains, losses
+    energy = MLPEnergy(2, hidden=(8,), generator=0)
+    data = torch.randn(64, 2, generator=torch.Generator().manual_seed(0))
+    chains = PersistentChains(torch.rand(16, 2), lambda m, g: torch.rand(m, 2, generator=g), generator=0)
+    count = [0]
+    real = torch.isfinite
+    monkeypatch.setattr(torch, "isfinite", lambda t: (count.__setitem__(0, count[0] + 1), real(t))[1])
+    steps = 8  # mini-batches per epoch
+    train(lambda y: losses.contrastive_divergence_loss(energy, y, k=5, step_size=0.01, generator=0)
+          + losses.persistent_contrastive_divergence_loss(energy, y, chains, steps=5, step_size=0.01),
+          energy, data=data, epochs=2, lr=1e-3, batch_size=64 // steps, progress=False)
+    assert count[0] <= 1  # train checks its data once, at entry; 16 optimiser steps add nothing
+
+
 def test_module_requires_grad_and_train_state_untouched():
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Dropout(0.0), torch.nn.Linear(4, 1))

@@ -14,6 +14,7 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
+from .._checks import finite_checks_on
 from ..errors import DivergenceError
 
 __all__ = ["CHECK_EVERY", "run_chain", "diverged"]
@@ -27,9 +28,10 @@ def diverged(y: torch.Tensor, step: int, hint: str, cause: BaseException | None 
 
     ``cause``: an error the energy raised on the chains (e.g. a validating energy refusing NaN),
     chained to the divergence; nothing is raised when ``cause`` is itself a ``DivergenceError``
-    or the chains are finite (the caller then re-raises ``cause``).
+    or the chains are finite (the caller then re-raises ``cause``). Inside
+    :func:`ebmlib._checks.finite_checks_deferred` (a training loop) nothing is checked here.
     """
-    if isinstance(cause, DivergenceError):
+    if isinstance(cause, DivergenceError) or not finite_checks_on():
         return
     if not bool(torch.isfinite(y).all()):
         raise DivergenceError(f"the chains reached NaN/inf by step {step}: {hint}", step=step) from cause
