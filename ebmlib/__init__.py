@@ -17,9 +17,14 @@ Conventions shared by the whole library:
   the last state), every other function returns its usual result followed by the trajectory;
 - temperatures: free energies default to beta = inf (F_inf), densities to beta = 1;
 - plotting: ``ax=None`` (one panel, returns the Axes) or ``axes=None`` (several, returns the Figure).
+
+``ebmlib.plotting`` and ``ebmlib.widgets`` are imported on first use (``import ebmlib`` loads
+neither matplotlib.pyplot nor ipywidgets).
 """
 
-from . import datasets, losses, metrics, models, plotting, samplers, widgets
+import importlib as _importlib
+
+from . import datasets, losses, metrics, models, samplers
 from .errors import DivergenceError
 from .utils import as_generator, get_device, make_generator, set_seed
 
@@ -99,3 +104,18 @@ __all__ = [
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "metrics", "models", "plotting", "samplers", "widgets",
 ]
+
+_LAZY_SUBMODULES = ("plotting", "widgets")  # matplotlib.pyplot and ipywidgets load only when these are used
+
+
+def __getattr__(name: str):
+    """Import ``ebmlib.plotting`` and ``ebmlib.widgets`` on first use (PEP 562)."""
+    if name in _LAZY_SUBMODULES:
+        module = _importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
