@@ -216,6 +216,7 @@ def cmd_book(_args: argparse.Namespace) -> None:
 # uses as many threads as cores unless OMP_NUM_THREADS says otherwise): an output that depends on the
 # thread count (a reduction order showing in a printed digit) fails here instead of on another machine.
 NBVAL_THREADS = "1"
+TEST_WORKERS = int(os.environ.get("EBMLIB_TEST_WORKERS", "2"))  # pytest-xdist processes for steps 1 and 2 (1: none)
 
 
 def cmd_test(args: argparse.Namespace) -> None:
@@ -230,16 +231,20 @@ def cmd_test(args: argparse.Namespace) -> None:
         action()
         steps.append((title, time.perf_counter() - t0))
 
-    step("1/4 Unit tests of ebmlib and of the book's configuration",
-         lambda: run([*pytest, "tests", "-q", "--ignore=tests/browser"]))
+    # Two processes (pytest-xdist): the CI machine has two cores; every test is independent of the others.
+    parallel = ["-n", str(TEST_WORKERS)] if TEST_WORKERS > 1 else []
+    step(f"1/4 Unit tests of ebmlib and of the book's configuration ({TEST_WORKERS} processes)",
+         lambda: run([*pytest, "tests", "-q", "--ignore=tests/browser", *parallel]))
 
     notebooks = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         sys.exit("no chapter notebooks found in book/")
+    # One notebook per process at a time (--dist loadfile keeps a notebook's cells in order on one
+    # worker and kernel); each kernel still runs at OMP_NUM_THREADS=1, so outputs do not depend on it.
     step(f"2/4 Re-running every chapter notebook and comparing with its stored outputs "
-         f"(nbval, OMP_NUM_THREADS={NBVAL_THREADS})",
+         f"(nbval, {TEST_WORKERS} processes, OMP_NUM_THREADS={NBVAL_THREADS})",
          lambda: run([*pytest, "--nbval", "--nbval-sanitize-with", "book/sanitize.cfg",
-                      "--nbval-cell-timeout", "300", *notebooks],
+                      "--nbval-cell-timeout", "300", *(parallel and [*parallel, "--dist", "loadfile"]), *notebooks],
                      OMP_NUM_THREADS=NBVAL_THREADS, MKL_NUM_THREADS=NBVAL_THREADS))
 
     def strict_build() -> None:

@@ -4,7 +4,6 @@ import math
 
 import matplotlib
 
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -43,10 +42,6 @@ from ebmlib.plotting import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_energy_grid_equals_direct_evaluation():

@@ -1,8 +1,6 @@
 """ebmlib.plotting.architectural: what each figure draws, on the axes it was given."""
 
-import matplotlib
 
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

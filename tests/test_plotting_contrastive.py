@@ -2,9 +2,7 @@
 
 import math
 
-import matplotlib
 
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -16,10 +14,6 @@ from ebmlib.plotting import plot_curves, plot_digit_grid, plot_energy_comparison
 D = torch.float64
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_plot_curves_draws_each_curve_and_reference():

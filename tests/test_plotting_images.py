@@ -1,8 +1,6 @@
 """Tests for ebmlib.plotting.images: what is drawn is the data, the ax=/axes= convention, bad inputs."""
 
-import matplotlib
 
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -12,10 +10,6 @@ import torch  # noqa: E402
 from ebmlib.plotting import image_grid, plot_energy_curves, plot_image_rows  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_image_grid_draws_the_images_in_reading_order():

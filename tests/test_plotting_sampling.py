@@ -1,8 +1,6 @@
 """Tests for ebmlib.plotting.sampling: each figure draws what it was given and returns its axes."""
 
-import matplotlib
 
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

@@ -1,8 +1,6 @@
 """Chapter 10's figures (plotting.today): the ax=/axes= convention, what is drawn, and the data it shows."""
 
-import matplotlib
 
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

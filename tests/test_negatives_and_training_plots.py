@@ -1,10 +1,8 @@
-"""Tests for the functions added by the chapter 1-5 review (issue 8), each against an independent answer."""
+"""Tests of losses.most_offending_on_grid, margin_training_loss and grid_margin (chapter 5's negatives and
+margins) and of chapter 5's training plots (energy panels, fit vs beta, ellipse fits, two wells), each against
+an independent answer."""
 
 import math
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -16,10 +14,6 @@ from ebmlib import losses  # noqa: E402
 from ebmlib.plotting import plot_energy_panels, plot_fit_vs_beta  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 # --- losses.most_offending_on_grid ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for ebmlib.latent.disc_latent_grid and ebmlib.datasets.masked_token_data (review additions)."""
+"""Tests for ebmlib.latent.disc_latent_grid and ebmlib.datasets.masked_token_data."""
 
 import math
 
