@@ -15,13 +15,11 @@ See chapter 7.
 
 from __future__ import annotations
 
-import math
-from numbers import Real
 from typing import Callable
 
 import torch
 
-from .._checks import check_callable, check_energy_output, check_positive, check_tensor
+from .._checks import check_callable, check_energy_output, check_int, check_nonneg_real, check_tensor
 from ..samplers import PersistentChains, langevin
 from ..utils import as_generator
 
@@ -29,11 +27,6 @@ __all__ = ["contrastive_divergence_loss", "persistent_contrastive_divergence_los
 
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
-
-def _check_penalty(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"energy_penalty must be a finite number >= 0, got {value!r}")
-    return float(value)
 
 
 def _push(energy: Energy, y: torch.Tensor, negatives: torch.Tensor, penalty: float) -> torch.Tensor:
@@ -46,10 +39,10 @@ def _push(energy: Energy, y: torch.Tensor, negatives: torch.Tensor, penalty: flo
     return loss
 
 
-def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, k: int, step_size: float,
-                                noise_scale: float | None = None, energy_penalty: float = 0.0,
+def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int | None = None,
+                                step_size: float, noise_scale: float | None = None, energy_penalty: float = 0.0,
                                 generator: torch.Generator | int | None = None,
-                                return_negatives: bool = False):
+                                return_negatives: bool = False, k: int | None = None):
     """CD-k with Langevin negatives started at the data: kick, descend, push up.
 
     y_hat = k Langevin steps of E from y (held fixed, no gradient through the chain), and
@@ -60,12 +53,13 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, k: int, step
     Args:
         energy: maps (B, D) points to (B,) energies.
         y: (B, D) data points; the chains start there.
-        k: Langevin steps, >= 1.
+        steps: Langevin steps k, an int >= 1.
         step_size: Langevin step eps > 0.
         noise_scale: noise per step; None means sqrt(2 eps) (see ``ebmlib.langevin``).
         energy_penalty: alpha >= 0.
         generator: torch.Generator, int seed or None (global RNG) for the Langevin noise.
         return_negatives: also return the (B, D) negatives.
+        k: the earlier name of ``steps`` (accepted until the notebooks follow).
 
     Returns:
         Scalar tensor, or ``(loss, negatives)``.
@@ -76,8 +70,8 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, k: int, step
     """
     check_callable(energy, "energy", "y of shape (B, D) -> energies (B,)")
     check_tensor(y, "y", ndim=2)
-    k = check_positive(k, "k", integer=True)
-    penalty = _check_penalty(energy_penalty)
+    k = check_int(k if steps is None and k is not None else steps, "steps")
+    penalty = check_nonneg_real(energy_penalty, "energy_penalty")
     negatives = langevin(energy, y.detach(), steps=k, step_size=step_size, noise_scale=noise_scale,
                          generator=as_generator(generator, y.device))
     loss = _push(energy, y, negatives, penalty)
@@ -115,8 +109,8 @@ def persistent_contrastive_divergence_loss(energy: Energy, y: torch.Tensor, chai
     if chains.chains.shape[1] != y.shape[1]:
         raise ValueError(f"chains must hold points of dimension {y.shape[1]} like y, "
                          f"got chains of shape {tuple(chains.chains.shape)}")
-    steps = check_positive(steps, "steps", integer=True)
-    penalty = _check_penalty(energy_penalty)
+    steps = check_int(steps, "steps")
+    penalty = check_nonneg_real(energy_penalty, "energy_penalty")
     negatives = chains(energy, steps=steps, step_size=step_size, noise_scale=noise_scale)
     loss = _push(energy, y, negatives, penalty)
     return (loss, negatives) if return_negatives else loss

@@ -14,13 +14,11 @@ See chapter 9.
 
 from __future__ import annotations
 
-import math
-from numbers import Real
 from typing import Callable, NamedTuple
 
 import torch
 
-from .._checks import check_callable, check_energy_output, check_positive, check_tensor
+from .._checks import check_callable, check_energy_output, check_int, check_nonneg_real, check_tensor
 from ..samplers import PersistentChains
 
 __all__ = ["short_run_ml_loss", "ShortRunStep"]
@@ -37,11 +35,6 @@ class ShortRunStep(NamedTuple):
     negatives: torch.Tensor  # (M, ...) the buffer's new states
 
 
-def _check_penalty(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"energy_penalty must be a finite number >= 0, got {value!r}")
-    return float(value)
-
 
 def check_short_run_args(energy, y, buffer, steps, energy_penalty) -> tuple[int, float]:
     """The entry checks of :func:`short_run_ml_loss` (also used once by the training loop)."""
@@ -52,7 +45,7 @@ def check_short_run_args(energy, y, buffer, steps, energy_penalty) -> tuple[int,
     if buffer.chains.shape[1:] != y.shape[1:]:
         raise ValueError(f"buffer must hold states of shape (M, {', '.join(map(str, y.shape[1:]))}) like y, "
                          f"got {tuple(buffer.chains.shape)}")
-    return check_positive(steps, "steps", integer=True), _check_penalty(energy_penalty)
+    return check_int(steps, "steps"), check_nonneg_real(energy_penalty, "energy_penalty")
 
 
 def short_run_step(energy: Energy, y: torch.Tensor, buffer: PersistentChains, *, steps: int, step_size: float,
