@@ -15,7 +15,6 @@ from .samplers._driver import run_chain
 
 __all__ = [
     "gradient_inference",
-    "descent_step",
     "multi_start_inference",
     "MultiStartResult",
     "min_sum_chain",
@@ -28,7 +27,10 @@ Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
 def descent_step(energy: Energy, y: torch.Tensor, *, step_size: float, grad: torch.Tensor | None = None) -> torch.Tensor:
-    """One gradient-descent step on y, unchecked (the kernel of :func:`gradient_inference`): y - eps grad E(y)."""
+    """One gradient-descent step on y, unchecked (the kernel of :func:`gradient_inference`): y - eps grad E(y).
+
+    Not exported: a kernel trusts its arguments; the checked entry point is :func:`gradient_inference`.
+    """
     if grad is None:
         _, grad = energy_and_grad(energy, y)
     return y - step_size * grad  # (B, ...)
