@@ -48,17 +48,12 @@ def run_sampler(name: str, energy: Energy, y0: torch.Tensor, *, step_size: float
     """
     if name not in SAMPLERS:
         raise ValueError(f"name must be one of {SAMPLERS}, got {name!r}")
-    kw = dict(steps=steps, generator=generator, return_trajectory=return_trajectory)
-    if name == "MH":
-        return metropolis_hastings(energy, y0, proposal_scale=step_size, **kw)
-    if name == "MALA":
-        return mala(energy, y0, step_size=step_size, **kw)
+    kw = dict(step_size=step_size, steps=steps, generator=generator, return_trajectory=return_trajectory)
     if name == "HMC":
-        return hmc(energy, y0, step_size=step_size, n_leapfrog=n_leapfrog, **kw)
-    if isinstance(generator, int):
-        generator = torch.Generator(device=y0.device).manual_seed(generator)
-    return langevin(energy, y0, step_size=step_size, steps=steps, generator=generator,
-                    return_trajectory=return_trajectory), None
+        return hmc(energy, y0, n_leapfrog=n_leapfrog, **kw)
+    if name == "ULA":
+        return langevin(energy, y0, **kw), None
+    return {"MH": metropolis_hastings, "MALA": mala}[name](energy, y0, **kw)  # every sampler takes step_size
 
 
 def _ellipse(mean, cov, k: float = 2.0, n: int = 100) -> np.ndarray:
