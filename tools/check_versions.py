@@ -134,7 +134,12 @@ error = None
 try:
     NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": cwd}}).execute()
 except CellExecutionError as err:
-    error = str(err).strip().splitlines()[-1][:300]
+    error = str(err).strip().splitlines()[-1][:200]
+    failed = [c for c in nb.cells if c.cell_type == "code"
+              and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    if failed:  # say which line failed: the source line the traceback points at, else the cell's first
+        src = failed[0].source.splitlines()
+        error += f" (in the cell starting {src[0][:80]!r})" if src else ""
 except Exception as err:
     error = f"{type(err).__name__}: {str(err)[:300]}"
 seconds = time.perf_counter() - t0
