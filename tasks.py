@@ -3,7 +3,7 @@
 
     python3 tasks.py book   # set up .venv and build the HTML book into _build/html
     python3 tasks.py test   # set up .venv and run every check (what CI runs, via .ci/run)
-    python3 tasks.py assets # only fetch the offline MathJax / widget files into .vendor (book does it too)
+    python3 tasks.py assets # only fetch the offline MathJax / widget files (and axe-core) into .vendor (book does it too)
 
 Both create the virtual environment `.venv` from requirements.txt the first time (and again whenever
 requirements.txt or pyproject.toml changes), so each works on a fresh clone.
@@ -39,6 +39,7 @@ HTML = ROOT / "_build" / "html"
 # .vendor/downloads; a later run re-uses them (and re-unpacks nothing when the stamp matches).
 VENDOR = ROOT / ".vendor"
 VENDOR_STATIC = VENDOR / "static" / "vendor"
+VENDOR_TEST = VENDOR / "test"
 
 
 class Asset(NamedTuple):
@@ -47,6 +48,13 @@ class Asset(NamedTuple):
     integrity: str  # "sha512-<base64>", as the npm registry publishes it in dist.integrity
     dest: str  # folder under .vendor/static/vendor
     keep: Callable[[PurePosixPath], bool]  # which files of the tarball (paths under package/) to keep
+    # True: unpacked under .vendor/static/vendor (copied into the book); False: under .vendor/test,
+    # for the browser test only (never published with the book).
+    static: bool = True
+
+    @property
+    def folder(self) -> Path:
+        return (VENDOR_STATIC if self.static else VENDOR_TEST) / self.dest
 
     @property
     def url(self) -> str:
@@ -84,6 +92,11 @@ ASSETS = (
     Asset("requirejs", "2.3.8",
           "sha512-7/cTSLOdYkNBNJcDMWf+luFvMriVm7eYxp4BcFCsAX0wF421Vyce5SXP17c+Jd5otXKGNehIonFlyQXSowL6Mw==",
           "requirejs", lambda p: p.as_posix() in {"require.js", "LICENSE"}),
+    # axe-core runs the WCAG 2.1 A/AA rules on every page in the browser test (tests/browser); it is
+    # injected by the test, not published with the book.
+    Asset("axe-core", "4.14.1",
+          "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+          "axe-core", lambda p: p.as_posix() in {"axe.min.js", "LICENSE"}, static=False),
 )
 
 
@@ -135,9 +148,9 @@ def _unpack(asset: Asset, data: bytes, dest: Path) -> int:
 
 def vendor_assets() -> None:
     """Fetch (once) and unpack the pinned MathJax, widget manager and require.js into .vendor/static."""
-    say("Offline assets for the book (MathJax, Jupyter widgets, require.js) in .vendor/")
+    say("Offline assets for the book (MathJax, Jupyter widgets, require.js) and its test (axe-core) in .vendor/")
     for asset in ASSETS:
-        dest = VENDOR_STATIC / asset.dest
+        dest = asset.folder
         stamp = VENDOR / "stamps" / asset.dest
         label = f"{asset.name} {asset.version}"
         if dest.is_dir() and stamp.exists() and stamp.read_text() == asset.integrity:
@@ -271,7 +284,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("book", help="set up .venv and build the HTML book into _build/html").set_defaults(func=cmd_book)
-    sub.add_parser("assets", help="fetch the pinned offline MathJax, widget manager and require.js into .vendor"
+    sub.add_parser("assets", help="fetch the pinned offline MathJax, widget manager, require.js (and axe-core for the test) into .vendor"
                    ).set_defaults(func=lambda _args: vendor_assets())
     sub.add_parser("test", help="set up .venv and run every check (unit tests, nbval, strict build, browser test)").set_defaults(func=cmd_test)
     args = parser.parse_args()

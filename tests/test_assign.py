@@ -341,7 +341,12 @@ def test_nbgrader_source_marks_solutions_tests_and_locked_cells():
     chosen = find_exercises(HOMEWORK, CHAPTERS)
     tests = [c for c in nb["cells"] if c["metadata"]["nbgrader"]["grade"] and c["cell_type"] == "code"]
     assert len(tests) == sum(len(ex.checker_calls) for ex in chosen)
-    assert all('assert verdict == "correct"' in c["source"] and c["metadata"]["nbgrader"]["locked"] for c in tests)
+    # each test either replays the calls recorded at build time (hidden from the release) or, where
+    # an exercise cannot be replayed, asserts the checker's verdict
+    assert all(('assert verdict == "correct"' in c["source"]
+                or ("### BEGIN HIDDEN TESTS" in c["source"] and "replay(" in c["source"]))
+               and c["metadata"]["nbgrader"]["locked"] for c in tests)
+    assert any("replay(" in c["source"] for c in tests)
     answers = [c for c in nb["cells"] if c["metadata"]["nbgrader"]["solution"] and c["cell_type"] == "code"]
     assert len(answers) == sum(ex.kind == "code" for ex in chosen)
     assert all("### BEGIN SOLUTION" in c["source"] and "### END SOLUTION" in c["source"] for c in answers)
@@ -458,3 +463,48 @@ def test_grade_reports_each_exercise(tmp_path, capsys):
                    f"{path}: ex-ch05-hinge: incorrect: the loss looks summed over the batch; take the mean",
                    f"{path}: ex-ch05-hot-limit: grade by hand",
                    f"{path}: 1 of 3 coding exercises correct"]
+
+
+def test_replay_grades_by_recorded_values_not_by_the_installed_checker():
+    from ebmlib.assign.build import record_exercise
+    from ebmlib.assign.replay import replay
+
+    known = {ex.label: ex for ch in CHAPTERS for ex in ch.exercises}
+    ex = known["ex-ch05-hinge"]
+    (calls,) = record_exercise(ex, known, next(c for c in CHAPTERS if c.number == 5).setup)
+    assert calls is not None and len(calls) >= 3
+    encoded = calls.encode()
+
+    def right(f_pos, f_neg, margin):
+        return (margin - (f_neg - f_pos)).clamp(min=0).mean()
+
+    def summed(f_pos, f_neg, margin):
+        return (margin - (f_neg - f_pos)).clamp(min=0).sum()
+
+    def stub(f_pos, f_neg, margin):
+        raise NotImplementedError
+
+    replay(right, encoded)
+    for wrong in (summed, stub, None):
+        with pytest.raises(AssertionError):
+            replay(wrong, encoded)
+
+
+def test_sampling_exercise_is_not_replayed():
+    from ebmlib.assign.build import record_exercise
+
+    known = {ex.label: ex for ch in CHAPTERS for ex in ch.exercises}
+    ex = known["ex-ch06-mh-step"]
+    assert record_exercise(ex, known, next(c for c in CHAPTERS if c.number == 6).setup) == [None]
+
+
+def test_cited_equations_are_written_out():
+    nb = build_assignment(["ex-ch06-leapfrog"], chapters=CHAPTERS)
+    statement = next(c["source"] for c in nb["cells"] if c["source"].startswith("## Exercise"))
+    assert "{eq}" not in statement
+    if "eq-leapfrog" in known_equations():
+        assert "[eq-leapfrog]" in statement and "$$" in statement and "of chapter 6, shown below" in statement
+
+
+def known_equations():
+    return {k for ch in CHAPTERS for k in ch.equations}

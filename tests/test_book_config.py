@@ -1,7 +1,8 @@
 """The book's configuration and notebooks agree with each other.
 
 - every chapter notebook starts with its title and motivation (a markdown cell), followed by the one
-  setup cell, whose Colab install URL is the repository URL and branch configured once in _config.yml;
+  setup cell, whose Colab install URL is the repository URL and ref (`repository.branch`, the release
+  tag) configured once in _config.yml, as tools/pin_install.py writes it;
 - every chapter notebook is in _toc.yml and every _toc.yml entry exists;
 - notebooks are stored executed, in order, with no error outputs (nbval compares these outputs).
 """
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from pin_install import expected_requirement  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -60,8 +65,10 @@ def test_setup_cell_installs_from_configured_repository(path: Path):
     assert first["cell_type"] == "code", f"{path.name}: the second cell must be the setup code cell"
     src = source(first)
     urls = re.findall(r'"ebmlib @ (git\+\S+)"', src)
-    expected = f"git+{CONFIG['repository']['url']}@{CONFIG['repository']['branch']}"
-    assert urls == [expected], f"{path.name}: setup cell installs {urls}, _config.yml says {expected}"
+    expected = expected_requirement(CONFIG)
+    assert expected == f"git+{CONFIG['repository']['url']}@{CONFIG['repository']['branch']}"
+    assert urls == [expected], (f"{path.name}: setup cell installs {urls}, _config.yml says {expected} "
+                                "(run python3 tools/pin_install.py)")
     assert 'if "google.colab" in sys.modules:' in src, f"{path.name}: the install must run on Colab only"
     assert "ebmlib.set_seed(0)" in src, f"{path.name}: the setup cell must call ebmlib.set_seed(0)"
     assert first.get("outputs", []) == [], f"{path.name}: the setup cell must be silent outside Colab"

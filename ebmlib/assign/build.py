@@ -34,7 +34,7 @@ def to_plain_markdown(text: str, chapter_titles: dict[str, str] | None = None) -
         name, body = m.group("role"), m.group("text")
         if name == "eq":
             where = titles.get(body)
-            return f"(equation `{body}`" + (f" of {where})" if where else " of the book)")
+            return f"(equation [{body}]" + (f" of {where}, shown below)" if where else " of the book)")
         if name.startswith("cite"):
             return f"[{body}]"
         if name in ("ref", "numref", "doc"):
@@ -45,6 +45,56 @@ def to_plain_markdown(text: str, chapter_titles: dict[str, str] | None = None) -
         return body
 
     return _ROLE.sub(role, text)
+
+
+def with_equations(text: str, source: str, equations: dict[str, str]) -> str:
+    """``text`` followed by each equation that ``source`` cites with ``{eq}``, written out in full."""
+    cited = list(dict.fromkeys(m.group("text") for m in _ROLE.finditer(source) if m.group("role") == "eq"))
+    shown = [f"**[{label}]**\n\n$$\n{equations[label].strip()}\n$$" for label in cited if label in equations]
+    return text if not shown else text.rstrip("\n") + "\n\n" + "\n\n".join(shown)
+
+
+def _checked_function(call: str) -> str:
+    """The name of the student's function in a checker call ``check_x(my_function)``."""
+    node = ast.parse(call, mode="eval").body
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)):
+        raise ValueError(f"a checker call must pass the function by name first: {call!r}")
+    return node.args[0].id
+
+
+def record_exercise(ex: Exercise, known: dict[str, Exercise], setup: str) -> list:
+    """For each checker call of ``ex``, the calls it makes to the reference solution (or None).
+
+    Runs the chapter's setup, the exercise's imports and context, the reference solutions of the
+    exercises it builds on and its own, then each checker on the reference wrapped in a recorder
+    (:func:`ebmlib.assign.replay.record`).
+    """
+    import importlib
+
+    from .catalogue import _parse
+    from .replay import record
+
+    ns: dict = {"__name__": "__assignment__", "get_ipython": lambda: None}
+    order, seen = [], set()
+
+    def add(label: str) -> None:
+        if label in seen:
+            return
+        seen.add(label)
+        for req in known[label].requires:
+            add(req)
+        order.append(known[label])
+
+    add(ex.label)
+    code = [setup] + [c for e in order for c in (*e.imports, *e.context, _strip_checker_calls(e.solution))]
+    for snippet in code:
+        exec(compile(_parse(snippet), "<assignment>", "exec"), ns)  # noqa: S102 - the book's own code
+    out = []
+    for k, call in enumerate(ex.checker_calls):
+        module, name = ex.checkers[k]
+        check = getattr(importlib.import_module(module), name)
+        out.append(record(check, ns[_checked_function(call)]))
+    return out
 
 
 def _all_exercises(chapters: list[Chapter]) -> dict[str, Exercise]:
@@ -180,6 +230,8 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     exercises = find_exercises(list(labels), chapters)
     by_number = {ch.number: ch for ch in chapters}
     titles = {k: v for ch in chapters for k, v in ch.ref_titles.items()}
+    equations = {k: v for ch in chapters for k, v in ch.equations.items()}
+    exercises_by_label = _all_exercises(chapters)
     nb = _Notebook(nbgrader)
 
     minutes = [ex.minutes for ex in exercises]
@@ -187,8 +239,9 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     listing = "\n".join(f"{i}. {ex.title} (`{ex.label}`, chapter {ex.chapter}, {ex.kind}"
                         + (f", {ex.minutes} min" if ex.minutes is not None else "") + ")"
                         for i, ex in enumerate(exercises, 1))
-    edition = (" (instructor version, with solutions)" if solutions else
-               " (nbgrader source: solutions between markers)" if nbgrader else "")
+    # the nbgrader source's title is what students receive after `nbgrader generate_assignment`: no
+    # instructor text in it (the source's nature is in the notebook's metadata, ebmlib_assignment)
+    edition = " (instructor version, with solutions)" if solutions else ""
     head = (f"# {title or 'Assignment'}{edition}\n\nExercises from *Energy-Based Models: a course companion*"
             f"{total}:\n\n{listing}\n\nRun the setup cell first, then each exercise from top to bottom. A "
             "coding exercise ends with a call to its checker, which answers `correct`, `incorrect: ...` "
@@ -199,7 +252,7 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     seen_context: set[str] = set()
     for i, ex in enumerate(exercises, 1):
         meta = f"`{ex.label}`, chapter {ex.chapter}" + (f", about {ex.minutes} min" if ex.minutes else "")
-        statement = to_plain_markdown(ex.statement, titles)
+        statement = with_equations(to_plain_markdown(ex.statement, titles), ex.statement, equations)
         nb.add("markdown", f"## Exercise {i}: {ex.title}\n\n*{meta}*\n\n{statement}", grade_id=f"{ex.label}-statement")
         if ex.kind == "math":
             if nbgrader:
@@ -222,10 +275,20 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
         if nbgrader:
             nb.add("code", nbgrader_solution(ex.solution, ex.stub), grade_id=f"{ex.label}-solution", solution=True)
             share = points(ex) / len(ex.checker_calls)
+            recorded = record_exercise(ex, exercises_by_label, by_number[ex.chapter].setup)
             for k, call in enumerate(ex.checker_calls):
                 module, name = ex.checkers[k]
-                test = (f"# Autograded: {share:g} point(s)\nfrom {module} import {name}\n\n"
-                        f"verdict = {call}\nprint(verdict)\nassert verdict == \"correct\", verdict")
+                calls = recorded[k]
+                if calls is None:  # not replayable (see ebmlib.assign.replay): the checker's verdict grades
+                    test = (f"# Autograded: {share:g} point(s)\nfrom {module} import {name}\n\n"
+                            f"verdict = {call}\nprint(verdict)\nassert verdict == \"correct\", verdict")
+                else:  # graded by the values recorded now, hidden from the student's release
+                    fn = _checked_function(call)
+                    test = (f"# Autograded: {share:g} point(s). The checker's verdict is for your information;\n"
+                            f"# the grade comes from tests that the release does not show.\n"
+                            f"from {module} import {name}\n\nprint({call})\n"
+                            f"### BEGIN HIDDEN TESTS\nfrom ebmlib.assign.replay import replay\n\n"
+                            f"replay({fn}, \"{calls.encode()}\")\n### END HIDDEN TESTS")
                 nb.add("code", test, grade_id=f"{ex.label}-test-{k}", grade=True, pts=share, exercise=ex.label)
             continue
         if solutions:

@@ -160,6 +160,7 @@ class Chapter:
     setup: str
     exercises: list[Exercise]
     ref_titles: dict[str, str] = field(default_factory=dict)  # "/book/02_latent_variables" or a label -> "chapter 2 (Latent ...)", "eq-gibbs" -> "chapter 3"
+    equations: dict[str, str] = field(default_factory=dict)  # "eq-gibbs" -> its LaTeX (what $$ ... $$ holds)
 
 
 def _humanise(label: str) -> str:
@@ -313,11 +314,12 @@ def parse_chapter(nb: dict, name: str) -> Chapter:
         for src in stubs:
             for name in bound_names(_CHECKER_IMPORT.sub("", src)):
                 stub_defines.setdefault(name, ex.label)
-    title, refs = path.stem, {}
+    title, refs, equations = path.stem, {}, {}
     for cell in cells:  # the equations this chapter labels ($$ ... $$ (eq-name))
         if cell["cell_type"] == "markdown":
-            for eq in re.findall(r"\$\$[ \t]*\((eq-[\w-]+)\)", _source(cell)):
+            for latex, eq in re.findall(r"\$\$((?:(?!\$\$).)+?)\$\$[ \t]*\((eq-[\w-]+)\)", _source(cell), re.S):
                 refs[eq] = f"chapter {number}"
+                equations[eq] = latex
     for cell in cells:
         if cell["cell_type"] == "markdown":
             m = re.search(r"^(?:\((?P<ref>[\w-]+)\)=\s*\n)?#[ \t]+(?P<title>[^\n]+)", _source(cell), re.M)
@@ -328,7 +330,7 @@ def parse_chapter(nb: dict, name: str) -> Chapter:
                     refs[m.group("ref")] = f"chapter {number} ({title})"
                 break
     return Chapter(number=number, notebook=path.name, title=title, setup=setup, exercises=exercises,
-                   ref_titles=refs)
+                   ref_titles=refs, equations=equations)
 
 
 def load_catalogue(book_dir: str | Path | None = None) -> list[Chapter]:

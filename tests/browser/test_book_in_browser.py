@@ -9,12 +9,18 @@ For every HTML page of _build/html, opened in headless Chromium from a loopback 
 - each ipywidgets view is rendered from the state saved in the notebook (a `.jupyter-widgets` element
   whose readout shows the saved value), or, when no state was saved, is followed by a static figure;
 - on a chapter (notebook) page, the Colab launch link is the one _config.yml implies;
-and a full-page screenshot of each chapter is saved in _build/screenshots/.
+- accessibility: axe-core (vendored offline by tasks.py) finds no violation of the WCAG 2.1 A and AA
+  rules (tags wcag2a, wcag2aa, wcag21a, wcag21aa); each solution dropdown opens from the keyboard
+  (Tab to its toggle, Enter); every widget control can take the keyboard focus; every figure has alt
+  text that says what it shows (not empty, not a path or file name, at least ALT_MIN_WORDS words);
+and a full-page screenshot of each chapter is saved in _build/screenshots/. The axe result of every page
+is printed (run with -s to see it, or read _build/accessibility.json).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +35,14 @@ CHAPTERS = {p.stem for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")}
 PAGES = sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
                if not p.relative_to(HTML).parts[0].startswith("_")) if HTML.exists() else []
 TIMEOUT_MS = 15_000
+AXE = ROOT / ".vendor" / "test" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_REPORT = ROOT / "_build" / "accessibility.json"
+# Figures' alt text is written per figure in the notebooks (cell metadata mystnb.image.alt). While the
+# chapters are being given their alt text, a missing one is printed but does not fail the test; set
+# ALT_TEXT_REQUIRED = True (or the environment variable EBM_ALT_TEXT_REQUIRED=1) to make it fail.
+ALT_TEXT_REQUIRED = os.environ.get("EBM_ALT_TEXT_REQUIRED", "0") == "1" or False
+ALT_MIN_WORDS = 5
 
 
 def expected_colab_url(stem: str) -> str:
@@ -211,6 +225,109 @@ def check_solution_dropdowns(page, problems: Problems) -> int:
     return n
 
 
+AXE_RUN_JS = """
+async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,
+    targets: v.nodes.slice(0, 4).map(n => n.target.join(' ') + (n.failureSummary
+      ? ' [' + n.failureSummary.split('\\n').slice(1, 2).join('').trim().slice(0, 160) + ']' : ''))}));
+}
+"""
+
+
+def check_axe(page, page_path: str, problems: Problems) -> dict:
+    """axe-core's WCAG 2.1 A/AA violations on the page: {rule id: number of elements}."""
+    if not AXE.exists():
+        problems.add(f"axe-core is missing ({AXE}); run `python3 tasks.py assets`")
+        return {}
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)
+    for v in violations:
+        problems.add(f"axe {v['id']} ({v['impact']}, {v['n']} element(s)): {v['help']}; e.g. {v['targets']}")
+    counts = {v["id"]: v["n"] for v in violations}
+    report = json.loads(AXE_REPORT.read_text()) if AXE_REPORT.exists() else {}
+    report[page_path] = counts
+    AXE_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    AXE_REPORT.write_text(json.dumps(report, indent=1, sort_keys=True))
+    return counts
+
+
+_FILE_NAME = re.compile(r"(^|[\\/])[\w.-]+\.(png|jpe?g|svg|gif|webp)$", re.I)
+
+
+def alt_text_problem(alt: str | None) -> str | None:
+    """Why an image's alt text does not describe it (None when it does)."""
+    text = (alt or "").strip()
+    if not text:
+        return "no alt text"
+    if (" " not in text and ("/" in text or "\\" in text)) or _FILE_NAME.search(text):
+        return f"alt text is a path or file name ({text[:60]!r})"
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    if len(words) < ALT_MIN_WORDS:
+        return f"alt text is a stub ({text!r}: {len(words)} words, at least {ALT_MIN_WORDS} needed)"
+    return None
+
+
+def check_alt_text(page, problems: Problems) -> list[str]:
+    """The images of the page's content whose alt text does not describe them."""
+    # figures: images in notebook outputs and figure directives (not the theme's icons and togglers)
+    alts = page.evaluate("() => [...new Set(document.querySelectorAll('.cell_output img, figure img'))]"
+                         ".filter(i => i.getAttribute('role') !== 'presentation')"
+                         ".map(i => [i.getAttribute('src'), i.getAttribute('alt')])")
+    bad = [f"{src}: {why}" for src, alt in alts if (why := alt_text_problem(alt))]
+    if bad and ALT_TEXT_REQUIRED:
+        problems.add(f"{len(bad)} of {len(alts)} figures without a describing alt text, e.g. {bad[:3]}")
+    return bad
+
+
+def check_keyboard(page, problems: Problems) -> int:
+    """Each solution dropdown opens with Tab + Enter; every widget control takes the keyboard focus."""
+    toggles = page.locator("div.solution.dropdown")
+    n = toggles.count()
+    for i in range(n):
+        sol = toggles.nth(i)
+        label = sol.get_attribute("id")
+        body = sol.locator(":scope > :not(.admonition-title)").first
+        # the element before the toggle in tab order, then Tab: the toggle must be the next stop
+        focused = page.evaluate("""(sol) => {
+          const button = sol.querySelector('button.toggle-button') || sol.querySelector('.admonition-title');
+          if (!button) return 'no toggle';
+          const all = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+            .filter(e => e.tabIndex >= 0 && !e.disabled && e.offsetParent !== null);
+          const k = all.indexOf(button);
+          if (k < 0) return 'the toggle is not in the tab order';
+          if (k > 0) all[k - 1].focus(); else { document.activeElement && document.activeElement.blur(); }
+          return 'ok';
+        }""", sol.element_handle())
+        if focused != "ok":
+            problems.add(f"solution {label}: {focused}")
+            continue
+        if body.is_visible():  # opened by the mouse test before: close it first
+            sol.locator("button.toggle-button, .admonition-title").first.click()
+            body.wait_for(state="hidden", timeout=5_000)
+        page.keyboard.press("Tab")
+        on_toggle = page.evaluate("(sol) => sol.contains(document.activeElement)", sol.element_handle())
+        if not on_toggle:
+            problems.add(f"solution {label}: Tab does not reach its toggle")
+            continue
+        page.keyboard.press("Enter")
+        try:
+            body.wait_for(state="visible", timeout=5_000)
+        except Exception:
+            problems.add(f"solution {label}: did not open with Enter")
+    # Widget controls: native inputs/selects/buttons and slider handles must be focusable
+    unfocusable = page.evaluate("""() => {
+      const els = [...document.querySelectorAll('.widget-subarea input, .widget-subarea select, '
+        + '.widget-subarea button, .widget-subarea textarea, .widget-subarea .noUi-handle, '
+        + '.widget-subarea .ui-slider-handle')].filter(e => e.offsetParent !== null);
+      return els.filter(e => { e.focus(); return document.activeElement !== e || e.tabIndex < 0; })
+        .map(e => e.className || e.tagName);
+    }""")
+    if unfocusable:
+        problems.add(f"widget controls that cannot take the keyboard focus: {unfocusable[:5]}")
+    return n
+
+
 def check_colab_link(page, stem: str, problems: Problems) -> None:
     hrefs = page.evaluate("() => [...document.querySelectorAll('a[href*=\"colab.research.google.com\"]')]"
                           ".map(a => a.href)")
@@ -232,6 +349,10 @@ def test_page_works_offline_in_chromium(page_path, book_url, browser):
         n_widgets = check_widgets(page, problems)
         n_images = check_images(page, problems)
         n_solutions = check_solution_dropdowns(page, problems)
+        check_keyboard(page, problems)
+        bad_alt = check_alt_text(page, problems)
+        # axe last, with every dropdown open (their content is then checked too)
+        axe = check_axe(page, page_path, problems)
         stem = Path(page_path).stem
         if stem in CHAPTERS:
             check_colab_link(page, stem, problems)
@@ -240,7 +361,9 @@ def test_page_works_offline_in_chromium(page_path, book_url, browser):
             page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=True)
         page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
         print(f"{page_path}: {n_math} equations, {n_widgets} widgets, {n_images} images, "
-              f"{n_solutions} solution dropdowns")
+              f"{n_solutions} solution dropdowns; axe WCAG 2.1 A/AA violations: "
+              f"{sum(axe.values())} {axe or ''}; figures without a describing alt text: {len(bad_alt)}"
+              + ("" if ALT_TEXT_REQUIRED else " (not enforced yet: ALT_TEXT_REQUIRED)"))
     finally:
         page.close()
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
