@@ -24,10 +24,12 @@ NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
 ALLOWLIST = {
     "01": {
         "4096",  # 4^6 sequences, a count derived in the text
+        "0.111",  # 1/(4x) at x = 2.25, the step bound derived in the parabola exercise's solution
     },
     "02": {
         "0.875",  # (w1^2 - w2^2) / w1, derived in the text
         "4096", "6144",  # grid sizes (settings)
+        "397.4", "398",  # 2 pi sqrt(10) * 20 and the next integer, derived in the grid-bound solution
     },
     "03": {
         "3.125", "0.875",  # (w1^2 + w2^2)/2 and (w1^2 - w2^2)/2 for w = (2, 1.5), derived in the text
