@@ -12,7 +12,7 @@ from typing import Callable
 
 import torch
 
-from ._checks import check_int, check_probability, check_tensor
+from ._checks import check_float_dtype, check_int, check_probability, check_tensor
 from .datasets.toy2d import _gauss_centres
 from .utils import as_generator
 
@@ -21,7 +21,7 @@ __all__ = ["eight_gaussians_centres", "random_batches", "PolynomialGaussianRegre
 
 def eight_gaussians_centres(dtype: torch.dtype | None = None) -> torch.Tensor:
     """The eight centres c_k = 2.5 (cos(k pi/4), sin(k pi/4)), k = 0..7, of ``toy_2d("8gaussians")``, shape (8, 2)."""
-    return _gauss_centres(dtype or torch.get_default_dtype())
+    return _gauss_centres(torch.get_default_dtype() if dtype is None else check_float_dtype(dtype))
 
 
 def random_batches(*tensors: torch.Tensor, batch_size: int,
