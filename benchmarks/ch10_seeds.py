@@ -23,7 +23,8 @@ from tqdm.auto import tqdm
 
 import ebmlib
 from ebmlib import datasets, losses, metrics, models, samplers
-from ebmlib.today import eight_gaussians_centres, random_batches
+from ebmlib.datasets import eight_gaussians_centres
+from ebmlib.utils import random_batches
 
 OUT = pathlib.Path(__file__).with_suffix(".json")
 SEEDS = (0, 1, 2)

@@ -1,5 +1,6 @@
-"""ebmlib.today (chapter 10's helpers), against answers written independently: closed forms,
-NumPy least squares, SciPy's normal quantiles and an integral by a fine grid."""
+"""ebmlib.regression (the polynomial Gaussian regression baseline and the highest-density-region
+length), against answers written independently: NumPy least squares, SciPy's normal density and
+quantiles, a known log-variance polynomial, and closed-form interval lengths."""
 
 from __future__ import annotations
 
@@ -10,44 +11,9 @@ import pytest
 import torch
 from scipy import stats
 
-from ebmlib import datasets
-from ebmlib.today import PolynomialGaussianRegression, eight_gaussians_centres, hdr_length, random_batches
+from ebmlib.regression import PolynomialGaussianRegression, hdr_length
 
 F64 = torch.float64
-
-
-def test_centres_match_the_data_generator():
-    c = eight_gaussians_centres(F64)
-    assert c.shape == (8, 2) and c.dtype == F64
-    assert torch.allclose(c.norm(dim=1), torch.full((8,), 2.5, dtype=F64))
-    y = datasets.toy_2d("8gaussians", 4000, generator=0, dtype=F64)
-    nearest = torch.cdist(y, c).min(1).values
-    assert (nearest < 1.5).all()  # every point near a centre (sd 0.3)
-    k = torch.cdist(y, c).argmin(1)
-    for j in range(8):  # each centre is the mean of its points
-        assert torch.allclose(y[k == j].mean(0), c[j], atol=0.05)
-
-
-def test_random_batches_same_rows_and_seeded():
-    a = torch.arange(10.0)[:, None]
-    b = torch.arange(10.0) * 2
-    draw = random_batches(a, b, batch_size=4, generator=0)
-    xa, xb = draw()
-    assert xa.shape == (4, 1) and xb.shape == (4,) and torch.equal(xa[:, 0] * 2, xb)
-    ref = torch.arange(10.0)[torch.randint(0, 10, (4,), generator=torch.Generator().manual_seed(0))]
-    assert torch.equal(xa[:, 0], ref)  # the same draws as torch.randint with that seed
-    one = random_batches(a, batch_size=3, generator=1)()
-    assert isinstance(one, torch.Tensor) and one.shape == (3, 1)
-
-
-@pytest.mark.parametrize("kwargs, match", [({"batch_size": 0}, "batch_size"), ({"batch_size": 2.0}, "batch_size")])
-def test_random_batches_bad_inputs(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        random_batches(torch.zeros(3), **kwargs)
-    with pytest.raises(ValueError, match="first dimension"):
-        random_batches(torch.zeros(3), torch.zeros(4), batch_size=2)
-    with pytest.raises(ValueError, match="tensors"):
-        random_batches(batch_size=2)
 
 
 def test_constant_noise_regression_is_least_squares():
@@ -113,3 +79,21 @@ def test_hdr_length_unimodal_and_bimodal():
         hdr_length(gauss[None], g[:-1], 0.9)
     with pytest.raises(ValueError, match="level"):
         hdr_length(gauss[None], g, 1.5)
+
+
+@pytest.mark.parametrize("sd", [0.25, 0.2, 0.5, 1.0])
+def test_hdr_length_on_a_coarse_grid_is_not_rounded_up(sd):
+    """On chapter 10's grid (h = 0.1) the length stays within 0.015 of the exact 2 z_0.95 sd
+    (0.822 for sd 0.25) wherever the mean sits between grid points, and never exceeds the central
+    interval's exact length by more than that."""
+    g = torch.linspace(-3.5, 3.5, 71, dtype=F64)
+    exact = 2 * stats.norm.ppf(0.95) * sd
+    for mu in np.linspace(0.0, 0.1, 11):
+        lp = torch.distributions.Normal(float(mu), sd).log_prob(g)
+        got = hdr_length(lp[None], g, 0.9).item()
+        assert abs(got - exact) < 0.015, (sd, mu, got, exact)
+    # every level, not just 0.9: the old whole-cell count was up to h = 0.1 too long
+    lp = torch.distributions.Normal(0.03, sd).log_prob(g)[None]
+    for lev in np.linspace(0.5, 0.95, 10):
+        exact = 2 * stats.norm.ppf((1 + lev) / 2) * sd
+        assert abs(hdr_length(lp, g, float(lev)).item() - exact) < 0.015, (sd, lev)

@@ -1,6 +1,7 @@
-"""Helpers of chapter 10 (EBMs today): random minibatches, the eight-Gaussian centres, a polynomial
-Gaussian regression baseline (constant or input-dependent noise) and the length of a highest-density
-region on a grid.
+"""Regression baselines with a Gaussian predictive density: a polynomial mean fitted by least squares
+and a constant or input-dependent (log-variance polynomial) noise; and the length of a
+highest-density region of densities tabulated on a grid, to compare predictive densities by how
+much of the line they need for a given probability.
 
 See chapter 10.
 """
@@ -8,51 +9,12 @@ See chapter 10.
 from __future__ import annotations
 
 import math
-from typing import Callable
 
 import torch
 
-from ._checks import check_float_dtype, check_int, check_probability, check_tensor
-from .datasets.toy2d import _gauss_centres
-from .utils import as_generator
+from ._checks import check_int, check_probability, check_tensor
 
-__all__ = ["eight_gaussians_centres", "random_batches", "PolynomialGaussianRegression", "hdr_length"]
-
-
-def eight_gaussians_centres(dtype: torch.dtype | None = None) -> torch.Tensor:
-    """The eight centres c_k = 2.5 (cos(k pi/4), sin(k pi/4)), k = 0..7, of ``toy_2d("8gaussians")``, shape (8, 2)."""
-    return _gauss_centres(torch.get_default_dtype() if dtype is None else check_float_dtype(dtype))
-
-
-def random_batches(*tensors: torch.Tensor, batch_size: int,
-                   generator: torch.Generator | int | None = None) -> Callable[[], torch.Tensor | tuple]:
-    """A function that draws a random minibatch (rows with replacement) of the given tensors at each call.
-
-    Args:
-        tensors: one or more tensors with the same first dimension N.
-        batch_size: rows per batch, >= 1.
-        generator: torch.Generator, int seed or None (global RNG) for the row indices.
-
-    Returns:
-        A callable with no argument returning the batch (one tensor) or a tuple of batches, the same
-        rows of every tensor.
-    """
-    if not tensors:
-        raise ValueError("tensors must be at least one tensor")
-    for i, t in enumerate(tensors):
-        check_tensor(t, f"tensors[{i}]", min_ndim=1, floating=False)
-    n = tensors[0].shape[0]
-    if any(t.shape[0] != n for t in tensors):
-        raise ValueError(f"tensors must have the same first dimension, got {[t.shape[0] for t in tensors]}")
-    batch_size = check_int(batch_size, "batch_size")
-    gen = as_generator(generator)
-
-    def draw():
-        idx = torch.randint(0, n, (batch_size,), generator=gen)
-        out = tuple(t[idx] for t in tensors)
-        return out[0] if len(out) == 1 else out
-
-    return draw
+__all__ = ["PolynomialGaussianRegression", "hdr_length"]
 
 
 class PolynomialGaussianRegression:
@@ -130,9 +92,13 @@ class PolynomialGaussianRegression:
 def hdr_length(log_prob: torch.Tensor, y_grid: torch.Tensor, level: float = 0.9) -> torch.Tensor:
     """Total length of the highest-density region of probability ``level`` of densities on a grid.
 
-    The grid cells are taken in decreasing order of density until their probability reaches
-    ``level``; the region's length is their number times the spacing h. For a unimodal density it is
-    about the length of the shortest interval; for a bimodal one it leaves out the gap between the modes.
+    Each grid point stands for a cell of width h (the spacing) holding the probability of its
+    normalised density. The cells are taken in decreasing order of density until their probability
+    reaches ``level``; the cell that crosses ``level`` counts only for the fraction of it needed (so the
+    region holds exactly ``level``, and its length is not rounded up to a whole cell). For a unimodal
+    density the length is that of the shortest interval of probability ``level``; for a bimodal one it
+    leaves out the gap between the modes. On a Gaussian of sd 0.25 and h = 0.1 it is within 0.01 of
+    the exact 2 z_0.95 sd = 0.822.
 
     Args:
         log_prob: (B, G) log-densities (normalised or not) on the grid.
@@ -149,5 +115,9 @@ def hdr_length(log_prob: torch.Tensor, y_grid: torch.Tensor, level: float = 0.9)
     level = check_probability(level, "level")
     h = (y_grid[1] - y_grid[0]).abs()
     p = torch.softmax(log_prob, dim=1).sort(dim=1, descending=True).values
-    before = torch.cumsum(p, dim=1) - p  # probability of the cells ranked above each cell
-    return (before < level).sum(dim=1).to(y_grid.dtype) * h
+    through = torch.cumsum(p, dim=1)  # probability of the cells ranked up to and including each cell
+    before = through - p  # ... and of those ranked above it
+    whole = (through <= level).sum(dim=1)
+    crossing = (before < level) & (through > level)  # at most one cell per row
+    part = torch.where(crossing, (level - before) / p, torch.zeros_like(p)).sum(dim=1)
+    return (whole + part).to(y_grid.dtype) * h
