@@ -1,4 +1,5 @@
-"""Seeding, device choice, the randomness convention (``generator=``) of every ebmlib function, and random minibatches."""
+"""Seeding, device choice, the randomness convention (``generator=``) of every ebmlib function, and
+random minibatches."""
 
 from __future__ import annotations
 
