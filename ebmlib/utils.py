@@ -1,15 +1,17 @@
-"""Seeding, device choice and the randomness convention (``generator=``) of every ebmlib function."""
+"""Seeding, device choice, the randomness convention (``generator=``) of every ebmlib function, and
+random minibatches."""
 
 from __future__ import annotations
 
 import random
+from typing import Callable
 
 import numpy as np
 import torch
 
-from ._checks import check_nonneg_int
+from ._checks import check_int, check_nonneg_int, check_tensor
 
-__all__ = ["set_seed", "get_device", "make_generator", "as_generator"]
+__all__ = ["set_seed", "get_device", "make_generator", "as_generator", "random_batches"]
 
 
 def set_seed(seed: int) -> None:
@@ -67,3 +69,34 @@ def as_generator(generator: torch.Generator | int | None, device: torch.device |
     if isinstance(generator, bool) or not isinstance(generator, (int, np.integer)) or generator < 0:
         raise ValueError(f"generator must be a torch.Generator, a non-negative int seed or None, got {generator!r}")
     return make_generator(int(generator), device if device is not None else "cpu")
+
+
+def random_batches(*tensors: torch.Tensor, batch_size: int,
+                   generator: torch.Generator | int | None = None) -> Callable[[], torch.Tensor | tuple]:
+    """A function that draws a random minibatch (rows with replacement) of the given tensors at each call.
+
+    Args:
+        tensors: one or more tensors with the same first dimension N.
+        batch_size: rows per batch, >= 1.
+        generator: torch.Generator, int seed or None (global RNG) for the row indices.
+
+    Returns:
+        A callable with no argument returning the batch (one tensor) or a tuple of batches, the same
+        rows of every tensor.
+    """
+    if not tensors:
+        raise ValueError("tensors must be at least one tensor")
+    for i, t in enumerate(tensors):
+        check_tensor(t, f"tensors[{i}]", min_ndim=1, floating=False)
+    n = tensors[0].shape[0]
+    if any(t.shape[0] != n for t in tensors):
+        raise ValueError(f"tensors must have the same first dimension, got {[t.shape[0] for t in tensors]}")
+    batch_size = check_int(batch_size, "batch_size")
+    gen = as_generator(generator)
+
+    def draw():
+        idx = torch.randint(0, n, (batch_size,), generator=gen)
+        out = tuple(t[idx] for t in tensors)
+        return out[0] if len(out) == 1 else out
+
+    return draw

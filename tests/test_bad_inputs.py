@@ -41,7 +41,7 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
-           "training_images", "inpainting", "metrics"]
+           "training_images", "inpainting", "metrics", "regression"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
                     "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10"]
 
@@ -863,6 +863,30 @@ METRICS = [
                 ("upper: shape mismatch", {"upper": _V3[:2], "y": _V3[:2]}, expects("upper")))),
 ]
 
+# chapter 10's helpers: the eight centres (datasets), random minibatches (utils), the regression baseline
+from ebmlib import regression  # noqa: E402
+
+_LEVEL = {"negative": -0.1, "above one": 1.5, "nan": math.nan, "string": "0.9"}
+_DEGREE = {"negative": -1, "float": 1.5, "bool": True}
+DATASETS += [
+    Spec("datasets.eight_gaussians_centres", datasets.eight_gaussians_centres, {"dtype": F64},
+         numbers={"dtype": {"int": torch.int64, "string": "float"}}),
+]
+UTILS += [
+    Spec("utils.random_batches", utils.random_batches, {"tensors": _y(), "batch_size": 2}, tensors=("tensors",),
+         numbers={"batch_size": COUNT},
+         skip={"tensors": ("wrong ndim", "int dtype", "bool dtype", "complex dtype")},  # any tensor may be batched
+         call=lambda tensors, **kw: utils.random_batches(tensors, **kw)),
+]
+REGRESSION = [
+    Spec("regression.PolynomialGaussianRegression", regression.PolynomialGaussianRegression,
+         {"degree": 2, "variance_degree": 1}, numbers={"degree": _DEGREE, "variance_degree": _DEGREE}),
+    Spec("regression.hdr_length", regression.hdr_length,
+         {"log_prob": _y(3, 5), "y_grid": torch.linspace(-1, 1, 5, dtype=F64), "level": 0.9},
+         tensors=("log_prob", "y_grid"), numbers={"level": _LEVEL},
+         extra=(("y_grid: wrong length", {"y_grid": torch.linspace(-1, 1, 4, dtype=F64)}, expects("y_grid")),)),
+]
+
 _HIDDEN = {"empty": (), "zero width": (4, 0), "number": 3}
 MODELS += [
     Spec("models.NoiseConditionalScore", models.NoiseConditionalScore, {"dim": 2, "hidden": (4,)},
@@ -951,7 +975,8 @@ PLOTTING += [
 
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
           "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
-          "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS}
+          "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS,
+          "regression": REGRESSION}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
 
 
@@ -1025,6 +1050,11 @@ def test_utils_reject_bad_input(row):
 
 @pytest.mark.parametrize("row", ROWS["metrics"], ids=ids(ROWS["metrics"]))
 def test_metrics_reject_bad_input(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", ROWS["regression"], ids=ids(ROWS["regression"]))
+def test_regression_reject_bad_input(row):
     check(row)
 
 

@@ -53,7 +53,9 @@ ALLOWLIST = {
         "1,438", "359",  # the digits' train/test split sizes (1,797 images, a fifth held out)
         "161",  # evaluation grid size (setting)
     },
-    "08": set(),
+    "08": {
+        "784",  # 28 x 28, the dimension of an MNIST image (a setting of the exercise)
+    },
     "09": {
         "1,797",  # the number of images in scikit-learn's digits
         "128",  # 64 data + 64 sample images in one parameter step (a setting of the recipe)

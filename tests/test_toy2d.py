@@ -114,3 +114,18 @@ BAD = [
 def test_bad_inputs(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# the eight centres of "8gaussians", as a function
+def test_centres_match_the_data_generator():
+    from ebmlib.datasets import eight_gaussians_centres
+
+    c = eight_gaussians_centres(D)
+    assert c.shape == (8, 2) and c.dtype == D
+    assert torch.allclose(c.norm(dim=1), torch.full((8,), 2.5, dtype=D))
+    y = toy_2d("8gaussians", 4000, generator=0, dtype=D)
+    nearest = torch.cdist(y, c).min(1).values
+    assert (nearest < 1.5).all()  # every point near a centre (sd 0.3)
+    k = torch.cdist(y, c).argmin(1)
+    for j in range(8):  # each centre is the mean of its points
+        assert torch.allclose(y[k == j].mean(0), c[j], atol=0.05)

@@ -135,3 +135,30 @@ def test_generator_convention(name):
     d = call(None)  # None: the global RNG, reproducible through torch.manual_seed
     torch.manual_seed(0)
     assert torch.equal(d, call(None))
+
+
+# random minibatches of one or more tensors (the same rows of each)
+def test_random_batches_same_rows_and_seeded():
+    from ebmlib.utils import random_batches
+
+    a = torch.arange(10.0)[:, None]
+    b = torch.arange(10.0) * 2
+    draw = random_batches(a, b, batch_size=4, generator=0)
+    xa, xb = draw()
+    assert xa.shape == (4, 1) and xb.shape == (4,) and torch.equal(xa[:, 0] * 2, xb)
+    ref = torch.arange(10.0)[torch.randint(0, 10, (4,), generator=torch.Generator().manual_seed(0))]
+    assert torch.equal(xa[:, 0], ref)  # the same draws as torch.randint with that seed
+    one = random_batches(a, batch_size=3, generator=1)()
+    assert isinstance(one, torch.Tensor) and one.shape == (3, 1)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"batch_size": 0}, "batch_size"), ({"batch_size": 2.0}, "batch_size")])
+def test_random_batches_bad_inputs(kwargs, match):
+    from ebmlib.utils import random_batches
+
+    with pytest.raises(ValueError, match=match):
+        random_batches(torch.zeros(3), **kwargs)
+    with pytest.raises(ValueError, match="first dimension"):
+        random_batches(torch.zeros(3), torch.zeros(4), batch_size=2)
+    with pytest.raises(ValueError, match="tensors"):
+        random_batches(batch_size=2)

@@ -12,7 +12,7 @@ from .images import digit_images
 from .masked import masked_token_data
 from .regression import forked_regression, forked_regression_log_prob
 from .tokens import markov_sequences
-from .toy2d import TOY_2D_NAMES, toy_2d, toy_2d_log_prob
+from .toy2d import TOY_2D_NAMES, eight_gaussians_centres, toy_2d, toy_2d_log_prob
 
 __all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token_data",
            # chapter 7
@@ -20,4 +20,5 @@ __all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token
            # chapter 9
            "digit_images",
            # chapter 10: a forking path and a forked regression
-           "forking_paths", "fork_branches", "forked_regression", "forked_regression_log_prob"]
+           "forking_paths", "fork_branches", "forked_regression", "forked_regression_log_prob",
+           "eight_gaussians_centres"]

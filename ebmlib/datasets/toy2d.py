@@ -18,11 +18,11 @@ import math
 
 import torch
 
-from .._checks import check_tensor
+from .._checks import check_float_dtype, check_tensor
 from ..utils import as_generator
 from ._common import _check_n, _resolve_dtype
 
-__all__ = ["TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob"]
+__all__ = ["TOY_2D_NAMES", "toy_2d", "toy_2d_log_prob", "eight_gaussians_centres"]
 
 TOY_2D_NAMES = ("8gaussians", "two_moons", "spiral", "checkerboard", "rings")
 _WITH_LOG_PROB = ("8gaussians", "checkerboard", "rings")
@@ -43,6 +43,11 @@ def _check_name(name, what: str = "name") -> str:
 def _gauss_centres(dtype, device=None) -> torch.Tensor:
     k = torch.arange(8, dtype=dtype, device=device)
     return _GAUSS_RADIUS * torch.stack([torch.cos(k * math.pi / 4), torch.sin(k * math.pi / 4)], dim=1)  # (8, 2)
+
+
+def eight_gaussians_centres(dtype: torch.dtype | None = None) -> torch.Tensor:
+    """The eight centres c_k = 2.5 (cos(k pi/4), sin(k pi/4)), k = 0..7, of ``toy_2d("8gaussians")``, shape (8, 2)."""
+    return _gauss_centres(torch.get_default_dtype() if dtype is None else check_float_dtype(dtype))
 
 
 def toy_2d(name: str, n: int, *, generator: torch.Generator | int | None = None,

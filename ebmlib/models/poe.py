@@ -8,8 +8,9 @@ because its tails are heavy, not too unlikely when it is large (a sparse respons
 
 With as many filters as dimensions this is ordinary ICA with Student-t sources; with more filters
 than dimensions (overcomplete) the density is still simple to write, but no longer simple to
-normalise or sample, so it is trained by score matching, the method Hyvaerinen (2005) introduced
-for such models.
+normalise or sample. Teh et al. trained it by contrastive divergence; chapter 10 trains it by score
+matching, which Hyvaerinen (2005) proposed for non-normalised densities in general (Gaussian, ICA
+and overcomplete filter models among his examples) and which needs no sampler.
 
 See chapter 10.
 """
