@@ -56,10 +56,11 @@ def check_mh_step(mh_step) -> Verdict:
 
 @checker
 def check_ula_covariance(ula_covariance) -> Verdict:
-    """Check ``ula_covariance(P, eps) -> C``: the stationary covariance of unadjusted Langevin dynamics
-    on the Gaussian energy E(y) = y^T P y / 2 with step size eps (float64 tensors, (D, D) -> (D, D)).
+    """Check ``ula_covariance(Lam, eps) -> C``: the stationary covariance of unadjusted Langevin dynamics
+    on the Gaussian energy E(y) = y^T Lam y / 2 (Lam the precision matrix Lambda) with step size eps
+    (float64 tensors, (D, D) -> (D, D)).
 
-    The reference solves the discrete Lyapunov equation C = A C A^T + 2 eps I, A = I - eps P, with SciPy.
+    The reference solves the discrete Lyapunov equation C = A C A^T + 2 eps I, A = I - eps Lam, with SciPy.
     """
     from scipy.linalg import solve_discrete_lyapunov
 
@@ -81,9 +82,9 @@ def check_ula_covariance(ula_covariance) -> Verdict:
 
 @checker
 def check_leapfrog(leapfrog) -> Verdict:
-    """Check ``leapfrog(grad, y, p, eps, n) -> (y, p)``: n leapfrog steps of H = E(y) + p.p / 2.
+    """Check ``leapfrog(grad, y, v, eps, n) -> (y, v)``: n leapfrog steps of H = E(y) + v.v / 2 (v the momentum).
 
-    ``grad`` maps (B, D) to (B, D); a half step in p, alternating full steps, a final half step in p.
+    ``grad`` maps (B, D) to (B, D); a half step in v, alternating full steps, a final half step in v.
     """
     rng = np.random.default_rng(1)
     prec = np.array([[1.5, -0.4], [-0.4, 0.8]])
@@ -101,7 +102,7 @@ def check_leapfrog(leapfrog) -> Verdict:
             if not isinstance(out, (tuple, list)) or len(out) != 2:
                 return incorrect("return the pair (y, p)")
             got_y = _as_array(out[0], (4, 2), "y")
-            got_p = _as_array(out[1], (4, 2), "p")
+            got_p = _as_array(out[1], (4, 2), "v")
             for got in (got_y, got_p):
                 if isinstance(got, Verdict):
                     return got
@@ -112,7 +113,7 @@ def check_leapfrog(leapfrog) -> Verdict:
                     ye = ye + eps * pe
                 if np.allclose(got_y, ye) and np.allclose(got_p, pe):
                     return incorrect("that is a full momentum step first; leapfrog starts and ends with half steps")
-                return incorrect(f"wrong (y, p) after {n} step(s) of size {eps} in case {k + 1} (of 2)")
+                return incorrect(f"wrong (y, v) after {n} step(s) of size {eps} in case {k + 1} (of 2)")
     return CORRECT
 
 
