@@ -50,7 +50,6 @@ ALLOWLIST = {
         "401",  # grid size (setting)
     },
     "07": {
-        "1,438", "359",  # the digits' train/test split sizes (1,797 images, a fifth held out)
         "161",  # evaluation grid size (setting)
     },
     "08": {

@@ -18,8 +18,8 @@ __all__ = ["check_mh_step", "check_ula_covariance", "check_leapfrog", "check_rbm
 
 
 def _quad_energy(prec: np.ndarray):
-    p = torch.tensor(prec)
-    return lambda y: 0.5 * ((y @ p) * y).sum(-1)
+    lam = torch.tensor(prec)
+    return lambda y: 0.5 * ((y @ lam) * y).sum(-1)
 
 
 @checker
@@ -56,10 +56,11 @@ def check_mh_step(mh_step) -> Verdict:
 
 @checker
 def check_ula_covariance(ula_covariance) -> Verdict:
-    """Check ``ula_covariance(P, eps) -> C``: the stationary covariance of unadjusted Langevin dynamics
-    on the Gaussian energy E(y) = y^T P y / 2 with step size eps (float64 tensors, (D, D) -> (D, D)).
+    """Check ``ula_covariance(Lam, eps) -> C``: the stationary covariance of unadjusted Langevin dynamics
+    on the Gaussian energy E(y) = y^T Lam y / 2 (Lam the precision matrix Lambda) with step size eps
+    (float64 tensors, (D, D) -> (D, D)).
 
-    The reference solves the discrete Lyapunov equation C = A C A^T + 2 eps I, A = I - eps P, with SciPy.
+    The reference solves the discrete Lyapunov equation C = A C A^T + 2 eps I, A = I - eps Lam, with SciPy.
     """
     from scipy.linalg import solve_discrete_lyapunov
 
@@ -74,16 +75,16 @@ def check_ula_covariance(ula_covariance) -> Verdict:
             return got
         if not np.allclose(got, want, rtol=1e-8, atol=1e-10):
             if np.allclose(got, np.linalg.inv(prec), rtol=1e-8):
-                return incorrect("that is the target's covariance P^-1; the discrete-time chain has a step-size bias")
+                return incorrect("that is the target's covariance Lambda^-1; the discrete-time chain has a step-size bias")
             return incorrect(f"wrong covariance for D = {d}, eps = {eps}")
     return CORRECT
 
 
 @checker
 def check_leapfrog(leapfrog) -> Verdict:
-    """Check ``leapfrog(grad, y, p, eps, n) -> (y, p)``: n leapfrog steps of H = E(y) + p.p / 2.
+    """Check ``leapfrog(grad, y, v, eps, n) -> (y, v)``: n leapfrog steps of H = E(y) + v.v / 2 (v the momentum).
 
-    ``grad`` maps (B, D) to (B, D); a half step in p, alternating full steps, a final half step in p.
+    ``grad`` maps (B, D) to (B, D); a half step in v, alternating full steps, a final half step in v.
     """
     rng = np.random.default_rng(1)
     prec = np.array([[1.5, -0.4], [-0.4, 0.8]])
@@ -92,27 +93,27 @@ def check_leapfrog(leapfrog) -> Verdict:
              (lambda y: y**3 - y, lambda y: y**3 - y)]
     for k, (g_np, g_t) in enumerate(cases):
         for eps, n in ((0.1, 1), (0.2, 7)):
-            y0, p0 = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
-            y, p = y0.copy(), p0 - 0.5 * eps * g_np(y0)
+            y0, v0 = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
+            y, v = y0.copy(), v0 - 0.5 * eps * g_np(y0)
             for i in range(n):
-                y = y + eps * p
-                p = p - (eps if i < n - 1 else 0.5 * eps) * g_np(y)
-            out = leapfrog(g_t, torch.tensor(y0), torch.tensor(p0), eps, n)
+                y = y + eps * v
+                v = v - (eps if i < n - 1 else 0.5 * eps) * g_np(y)
+            out = leapfrog(g_t, torch.tensor(y0), torch.tensor(v0), eps, n)
             if not isinstance(out, (tuple, list)) or len(out) != 2:
-                return incorrect("return the pair (y, p)")
+                return incorrect("return the pair (y, v)")
             got_y = _as_array(out[0], (4, 2), "y")
-            got_p = _as_array(out[1], (4, 2), "p")
-            for got in (got_y, got_p):
+            got_v = _as_array(out[1], (4, 2), "v")
+            for got in (got_y, got_v):
                 if isinstance(got, Verdict):
                     return got
-            if not (np.allclose(got_y, y, rtol=1e-9, atol=1e-12) and np.allclose(got_p, p, rtol=1e-9, atol=1e-12)):
-                ye, pe = y0.copy(), p0.copy()
+            if not (np.allclose(got_y, y, rtol=1e-9, atol=1e-12) and np.allclose(got_v, v, rtol=1e-9, atol=1e-12)):
+                ye, ve = y0.copy(), v0.copy()
                 for _ in range(n):  # plain (symplectic) Euler: no half steps
-                    pe = pe - eps * g_np(ye)
-                    ye = ye + eps * pe
-                if np.allclose(got_y, ye) and np.allclose(got_p, pe):
+                    ve = ve - eps * g_np(ye)
+                    ye = ye + eps * ve
+                if np.allclose(got_y, ye) and np.allclose(got_v, ve):
                     return incorrect("that is a full momentum step first; leapfrog starts and ends with half steps")
-                return incorrect(f"wrong (y, p) after {n} step(s) of size {eps} in case {k + 1} (of 2)")
+                return incorrect(f"wrong (y, v) after {n} step(s) of size {eps} in case {k + 1} (of 2)")
     return CORRECT
 
 

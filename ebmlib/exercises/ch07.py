@@ -95,19 +95,19 @@ def check_nce_loss(nce_loss) -> Verdict:
 
 # ---------------------------------------------------------------- score matching
 
-_P = np.array([[2.0, 0.6], [0.6, 1.0]])
+_LAM = np.array([[2.0, 0.6], [0.6, 1.0]])  # a precision matrix Lambda
 
 
 def _sm_cases():
     rng = np.random.default_rng(1)
     y = rng.normal(size=(7, 2))
-    P = torch.tensor(_P)
-    quad = (lambda v: 0.5 * ((v @ P) * v).sum(1),
-            float(np.mean(0.5 * ((y @ _P) ** 2).sum(1) - np.trace(_P))),  # 1/2 ||P y||^2 - tr P
-            float(np.mean(0.5 * ((y @ _P) ** 2).sum(1) + np.trace(_P))))
+    lam = torch.tensor(_LAM)
+    quad = (lambda u: 0.5 * ((u @ lam) * u).sum(1),
+            float(np.mean(0.5 * ((y @ _LAM) ** 2).sum(1) - np.trace(_LAM))),  # 1/2 ||Lambda y||^2 - tr Lambda
+            float(np.mean(0.5 * ((y @ _LAM) ** 2).sum(1) + np.trace(_LAM))))
     y3 = rng.normal(size=(5, 3)) * 0.8
     r2 = (y3**2).sum(1)
-    quartic = (lambda v: 0.25 * ((v**2).sum(1)) ** 2,  # grad = r^2 y, Laplacian = (D + 2) r^2
+    quartic = (lambda u: 0.25 * ((u**2).sum(1)) ** 2,  # grad = r^2 y, Laplacian = (D + 2) r^2
                float(np.mean(0.5 * r2**3 - 5 * r2)), float(np.mean(0.5 * r2**3 + 5 * r2)))
     return [(quad, y), (quartic, y3)]
 
@@ -116,7 +116,7 @@ def _sm_cases():
 def check_score_matching_loss(score_matching_loss) -> Verdict:
     """Check ``score_matching_loss(energy, y)``: the batch mean of 1/2 ||grad E||^2 - tr grad^2 E.
 
-    The cases are a Gaussian energy 1/2 y^T P y in 2-D and the quartic 1/4 ||y||^4 in 3-D, whose
+    The cases are a Gaussian energy 1/2 y^T Lambda y (Lambda a precision matrix) in 2-D and the quartic 1/4 ||y||^4 in 3-D, whose
     gradients and Laplacians are known in closed form.
     """
     for k, ((energy, want, flipped), y) in enumerate(_sm_cases()):
@@ -144,10 +144,11 @@ def _precision_cases():
 
 @checker
 def check_sm_precision(sm_precision) -> Verdict:
-    """Check ``sm_precision(y) -> P``: the P that minimises the score-matching loss of E = 1/2 y^T P y.
+    """Check ``sm_precision(y) -> Lambda``: the precision matrix Lambda that minimises the score-matching
+    loss of E = 1/2 y^T Lambda y.
 
     ``y`` is an (N, D) float64 tensor; the answer is a (D, D) tensor. The reference solves the
-    stationarity condition of 1/2 tr(P S P) - tr P, with S the data's second moment about the origin.
+    stationarity condition of 1/2 tr(Lambda S Lambda) - tr Lambda, with S the data's second moment about the origin.
     """
     for y in _precision_cases():
         n, d = y.shape

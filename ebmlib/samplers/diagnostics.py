@@ -1,4 +1,9 @@
-"""How well a sampler mixes: autocorrelation, integrated autocorrelation time, effective sample size.
+"""How well a sampler mixes: autocorrelation, integrated autocorrelation time, effective sample size, split R-hat.
+
+Every estimator here takes B chains at once, as a (T, B) array of one scalar statistic, and pools
+them the way Stan and ArviZ do: the autocovariance is taken about the grand mean of all chains
+(centring each chain on its own mean biases the autocorrelations, hence tau, low by about tau / T
+per lag), and tau is truncated by Geyer's initial monotone sequence.
 
 See chapter 6.
 """
@@ -9,7 +14,7 @@ import torch
 
 from .._checks import check_nonneg_int, check_tensor
 
-__all__ = ["autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops"]
+__all__ = ["autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "split_rhat", "mode_hops"]
 
 
 def _check_chains(x, name: str = "x") -> torch.Tensor:
@@ -21,7 +26,7 @@ def _check_chains(x, name: str = "x") -> torch.Tensor:
 
 def _acf(x: torch.Tensor) -> torch.Tensor:
     t = x.shape[0]
-    xc = x - x.mean(dim=0, keepdim=True)  # (T, B), each chain centred on its own mean
+    xc = x - x.mean()  # (T, B), every chain centred on the grand mean (its own mean would bias rho low)
     n = 1 << (2 * t - 1).bit_length()  # zero-padded FFT length: no wrap-around
     f = torch.fft.rfft(xc, n=n, dim=0)
     acov = torch.fft.irfft(f * f.conj(), n=n, dim=0)[:t] / t  # (T, B), biased autocovariance
@@ -32,10 +37,11 @@ def _acf(x: torch.Tensor) -> torch.Tensor:
 
 
 def autocorrelation(x: torch.Tensor, max_lag: int | None = None) -> torch.Tensor:
-    """The normalised autocorrelation rho_k of a scalar statistic, averaged over chains.
+    """The normalised autocorrelation rho_k of a scalar statistic, pooled over chains.
 
-    rho_k = gamma_k / gamma_0,  gamma_k = (1/T) sum_t (x_t - xbar)(x_{t+k} - xbar), by FFT in
-    O(T log T) per chain.
+    rho_k = gamma_k / gamma_0,  gamma_k = (1/(T B)) sum_b sum_t (x_tb - xbar)(x_{t+k,b} - xbar), with
+    xbar the grand mean of all T B values, by FFT in O(T log T) per chain. Chains that sit at
+    different levels (not yet mixed) therefore show a large, slowly decaying rho_k, as they should.
 
     Args:
         x: (T, B) values of one statistic along T steps of B chains.
@@ -55,10 +61,12 @@ def autocorrelation(x: torch.Tensor, max_lag: int | None = None) -> torch.Tensor
 
 
 def integrated_autocorrelation_time(x: torch.Tensor) -> float:
-    """tau = 1 + 2 sum_{k >= 1} rho_k, truncated by Geyer's initial positive sequence.
+    """tau = 1 + 2 sum_{k >= 1} rho_k, truncated by Geyer's initial monotone sequence.
 
     The sum runs over pairs Gamma_m = rho_{2m} + rho_{2m+1} while they stay positive (beyond that
-    point the estimated rho_k are mostly noise); tau = -1 + 2 sum_m Gamma_m. An independent chain
+    point the estimated rho_k are mostly noise), each pair capped by the one before it (the true
+    Gamma_m of a reversible chain decrease); tau = -1 + 2 sum_m Gamma_m (Geyer 1992). rho_k is
+    pooled over the chains about their grand mean (:func:`autocorrelation`). An independent chain
     has tau = 1; an AR(1) chain with coefficient phi has tau = (1 + phi) / (1 - phi).
 
     Args:
@@ -74,7 +82,8 @@ def integrated_autocorrelation_time(x: torch.Tensor) -> float:
     gamma = rho[: 2 * m].reshape(m, 2).sum(dim=1)  # (m,) pair sums
     positive = gamma > 0
     stop = int(positive.long().argmin()) if not bool(positive.all()) else m
-    return float(-1.0 + 2.0 * gamma[:stop].sum())
+    gamma = torch.cummin(gamma[:stop], dim=0).values  # initial monotone sequence
+    return float(-1.0 + 2.0 * gamma.sum())
 
 
 def effective_sample_size(x: torch.Tensor) -> float:
@@ -90,6 +99,37 @@ def effective_sample_size(x: torch.Tensor) -> float:
     """
     tau = integrated_autocorrelation_time(x)  # validates x
     return x.shape[0] * x.shape[1] / tau
+
+
+def split_rhat(x: torch.Tensor) -> float:
+    """The split potential scale reduction factor R-hat of B chains (Gelman et al.; Vehtari et al. 2021).
+
+    Each chain is cut into its first and second half (the middle step dropped when T is odd), giving
+    2B chains of n = T // 2 steps. With W the mean of their within-chain variances and
+    B_n = n * (variance of their means), var+ = (n - 1) / n * W + B_n / n and R-hat = sqrt(var+ / W).
+    Chains that have forgotten their starts and mix give R-hat close to 1; chains stuck at different
+    levels, or drifting (the split catches a trend inside one chain), give R-hat > 1. A common rule
+    asks for R-hat < 1.01 before trusting the averages.
+
+    Args:
+        x: (T, B) values of one statistic along T steps of B chains (B = 1 is allowed: the two halves
+            of one chain are compared).
+
+    Returns:
+        R-hat as a float (>= 1 up to estimation noise).
+
+    See chapter 6.
+    """
+    x = _check_chains(x)
+    n = x.shape[0] // 2
+    halves = torch.cat([x[:n], x[x.shape[0] - n:]], dim=1)  # (n, 2B)
+    within = halves.var(dim=0, unbiased=True)  # (2B,)
+    w = within.mean()
+    if float(w) <= 0:
+        raise ValueError("x must vary along the steps (a constant chain has no autocorrelation)")
+    b_n = n * halves.mean(dim=0).var(unbiased=True)
+    var_plus = (n - 1) / n * w + b_n / n
+    return float(torch.sqrt(var_plus / w))
 
 
 def mode_hops(x: torch.Tensor, *, threshold: float = 0.5) -> torch.Tensor:
