@@ -52,8 +52,9 @@ from .training import train
 
 # chapter 6: sampling
 from .models import RBM
-from .samplers import (PersistentChains, autocorrelation, effective_sample_size, hmc, integrated_autocorrelation_time,
-                       langevin, mala, metropolis_hastings, mode_hops)
+from .samplers import (AISResult, PersistentChains, annealed_importance_sampling, autocorrelation,
+                       effective_sample_size, hmc, integrated_autocorrelation_time, langevin, mala,
+                       metropolis_hastings, mode_hops, split_rhat)
 
 # chapter 8: architectural methods (k-means, sparse coding, PCA, GLO; a tempered grid density)
 from .models import GLO, KMeansEBM, PCAEnergy, learn_dictionary, sparse_code, sparse_coding_energy, tempered_grid_nll
@@ -91,7 +92,8 @@ __all__ = [
     "train", "MLPEnergy",
     # chapter 6: sampling
     "langevin", "PersistentChains", "metropolis_hastings", "mala", "hmc", "RBM",
-    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
+    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops", "split_rhat",
+    "annealed_importance_sampling", "AISResult",
     # chapter 8: architectural methods
     "KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO", "tempered_grid_nll",
     # chapter 9: deep EBMs on images

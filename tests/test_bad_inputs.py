@@ -397,6 +397,14 @@ SAMPLERS = [
     Spec("samplers.mode_hops", samplers.mode_hops, {"x": _y(6, 2)}, tensors=("x",),
          skip={"x": {"wrong ndim value": torch.zeros(6, dtype=F64)}},
          numbers={"threshold": {"negative": -0.1, **REAL, "bool": True}}),
+    Spec("samplers.split_rhat", samplers.split_rhat, {"x": _y(8, 2)}, tensors=("x",),
+         skip={"x": {"wrong ndim value": torch.zeros(8, dtype=F64)}},
+         extra=(("x: too few steps", {"x": _y(3, 2)}, expects("x")),)),
+    Spec("samplers.annealed_importance_sampling", samplers.annealed_importance_sampling,
+         {"energy": QUAD, "dim": 2, "n_chains": 4, "n_levels": 3},
+         numbers={"dim": COUNT, "n_chains": COUNT, "n_levels": COUNT, "mala_steps": COUNT,
+                  "base_std": POSITIVE, "step_size": POSITIVE},
+         extra=(("energy: not callable", {"energy": 3.0}, expects("energy")),)),
 ]
 
 _w = torch.zeros(2, dtype=F64, requires_grad=True)
@@ -1070,6 +1078,7 @@ NO_DATA = {
     "models.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
     "losses.GridMargin",  # a NamedTuple of results; it is built only by grid_margin
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
+    "samplers.AISResult",  # a NamedTuple of results, built only by annealed_importance_sampling
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
     "losses.ShortRunStep",  # a NamedTuple of results, built only by short_run_ml_loss
     "training_images.ImageEBMRun",  # a NamedTuple of results, built only by train_image_ebm

@@ -31,7 +31,9 @@ from .diagnostics import (
            effective_sample_size,
            integrated_autocorrelation_time,
            mode_hops,
+           split_rhat,
 )
+from .ais import AISResult, annealed_importance_sampling
 from .hmc import hmc
 from .langevin import langevin
 from .mala import mala
@@ -40,5 +42,6 @@ from .persistent import PersistentChains
 
 __all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings",
            "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
+           "split_rhat", "annealed_importance_sampling", "AISResult",
            # chapter 10: annealed Langevin dynamics (takes a noise-conditional score, not an energy)
            "annealed_langevin"]
