@@ -19,6 +19,7 @@ from .._checks import check_float_dtype, check_int, check_positive, check_probab
 from ..datasets.augment import augment_digits, block_masks
 from ..models._init import perceptron
 from ..utils import as_generator
+from .metrics import effective_rank
 from .losses import info_nce_loss, invariance_loss, jepa_loss, negative_cosine_loss, sigreg_loss, vicreg_loss
 
 __all__ = ["EmbeddingMLP", "ema_update", "METHODS", "JointEmbeddingRun", "train_joint_embedding", "JEPARun",
@@ -77,12 +78,15 @@ def ema_update(target: nn.Module, online: nn.Module, momentum: float) -> None:
 
 
 class JointEmbeddingRun(NamedTuple):
-    """What :func:`train_joint_embedding` returns: the encoder, the predictor and target (or None), the losses."""
+    """What :func:`train_joint_embedding` returns: the encoder, the predictor and target (or None), the
+    losses, and the trace: (step, mean per-dimension standard deviation, effective rank) of the
+    embeddings of ``monitor`` (empty without one)."""
 
     encoder: nn.Module
     predictor: nn.Module | None
     target: nn.Module | None
     losses: list
+    trace: list
 
 
 def _check_images(images) -> None:
@@ -95,6 +99,7 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
                           steps: int = 400, batch_size: int = 256, lr: float = 1e-3, temperature: float = 0.2,
                           vicreg_weights: tuple[float, float, float] = (25.0, 25.0, 1.0), sigreg_weight: float = 0.05, sigreg_directions: int = 64,
                           momentum: float = 0.99, augment: dict | None = None,
+                          monitor: torch.Tensor | None = None, monitor_every: int = 25,
                           generator: torch.Generator | int | None = 0, progress: bool = False) -> JointEmbeddingRun:
     """Train an encoder with Adam on pairs of augmented views (two calls of :func:`augment_digits`).
 
@@ -112,6 +117,8 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
         temperature, vicreg_weights, sigreg_weight, momentum: the methods' settings;
             sigreg_directions: the number of random directions of each SIGReg call.
         augment: keyword arguments for :func:`augment_digits` (default: its defaults).
+        monitor: optional (M, 1, 8, 8) images whose embeddings are measured every ``monitor_every``
+            steps (and at step 0) for the trace.
         generator: ``torch.Generator`` or int seed (default 0) for the weights, batches and views.
         progress: show a ``tqdm.auto`` bar.
 
@@ -124,6 +131,7 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     steps, batch_size = check_int(steps, "steps"), check_int(batch_size, "batch_size")
+    dim, hidden = check_int(dim, "dim"), check_widths(hidden)
     if batch_size > images.shape[0]:
         raise ValueError(f"batch_size must be at most the number of images {images.shape[0]}, got {batch_size}")
     lr = check_positive(lr, "lr")
@@ -141,8 +149,19 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
         if method == "byol":
             target = copy.deepcopy(enc).requires_grad_(False)
     opt = torch.optim.Adam(params, lr=lr)
-    losses = []
-    for _ in tqdm(range(steps), desc=method, disable=not progress):
+    losses, trace = [], []
+    every = check_int(monitor_every, "monitor_every")
+    if monitor is not None:
+        check_tensor(monitor, "monitor", ndim=4)
+
+    def measure(step):
+        with torch.no_grad():
+            h = enc(monitor)
+        trace.append((step, h.std(dim=0).mean().item(), effective_rank(h)))
+
+    for step in tqdm(range(steps), desc=method, disable=not progress):
+        if monitor is not None and step % every == 0:
+            measure(step)
         batch = images[torch.randperm(images.shape[0], generator=gen)[:batch_size]]
         v1, v2 = augment_digits(batch, generator=gen, **aug), augment_digits(batch, generator=gen, **aug)
         h1, h2 = enc(v1), enc(v2)
@@ -164,7 +183,9 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
         if target is not None:
             ema_update(target, enc, m)
         losses.append(loss.item())
-    return JointEmbeddingRun(enc, pred, target, losses)
+    if monitor is not None:
+        measure(steps)
+    return JointEmbeddingRun(enc, pred, target, losses, trace)
 
 
 class JEPARun(NamedTuple):
@@ -179,6 +200,7 @@ class JEPARun(NamedTuple):
 def _masked_training(images, pixel: bool, dim, hidden, steps, batch_size, lr, block, momentum, generator, progress):
     _check_images(images)
     steps, batch_size = check_int(steps, "steps"), check_int(batch_size, "batch_size")
+    dim, hidden = check_int(dim, "dim"), check_widths(hidden)
     if batch_size > images.shape[0]:
         raise ValueError(f"batch_size must be at most the number of images {images.shape[0]}, got {batch_size}")
     lr = check_positive(lr, "lr")
