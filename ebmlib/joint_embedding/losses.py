@@ -160,7 +160,7 @@ def vicreg_loss(h_x: torch.Tensor, h_y: torch.Tensor, *, weights: tuple[float, f
 def epps_pulley(x: torch.Tensor, *, t_max: float = 3.0, knots: int = 17) -> torch.Tensor:
     """The Epps-Pulley statistic of 1-D samples against N(0, 1), one per column.
 
-    T = N int_{-t_max}^{t_max} |phi_N(t) - phi(t)|^2 w(t) dt, with phi_N(t) = (1/N) sum_n exp(i t x_n)
+    T = N int_{-t_max}^{t_max} abs(phi_N(t) - phi(t))^2 w(t) dt, with phi_N(t) = (1/N) sum_n exp(i t x_n)
     the empirical characteristic function, phi(t) = exp(-t^2/2) the standard normal's and the
     weight w = phi; the integrand is even, so the trapezoidal rule runs on [0, t_max] and doubles.
     Small when the column looks standard normal, large otherwise.
