@@ -109,7 +109,7 @@ def vicreg_terms(h_x: torch.Tensor, h_y: torch.Tensor, *, gamma: float = 1.0, ep
     """VICReg's invariance, variance and covariance terms (Bardes et al. 2022, their code's scaling).
 
     invariance = (1/(B D)) sum_i ||h_x,i - h_y,i||^2;
-    variance = (v(H_x) + v(H_y)) / 2 with v(H) = (1/D) sum_j max(0, gamma - sqrt(Var(h_.j) + eps));
+    variance = (v(H_x) + v(H_y)) / 2 with v(H) = (1/D) sum_j max(0, gamma - sqrt(Var(H[:, j]) + eps));
     covariance = c(H_x) + c(H_y) with c(H) = (1/D) sum_{j != k} C(H)_jk^2, C the (B - 1)-normalised
     covariance matrix.
 
