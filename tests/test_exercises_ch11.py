@@ -36,6 +36,12 @@ def _cov(h):
 def test_vicreg_covariance_checker():
     assert check_vicreg_covariance(_cov) == "correct"
     assert check_vicreg_covariance(lambda h: je.vicreg_terms(h, h).covariance / 2) == "correct"
+
+    def with_torch_cov(h):  # the natural solution: no reshape, which a D = 1 case would break
+        c = torch.cov(h.T)
+        return ((c**2).sum() - (c.diag() ** 2).sum()) / h.shape[1]
+
+    assert check_vicreg_covariance(with_torch_cov) == "correct"
     assert "diagonal" in check_vicreg_covariance(lambda h: (torch.cov(h.T).reshape(h.shape[1], -1).pow(2).sum()) / h.shape[1])
     assert "B - 1" in check_vicreg_covariance(lambda h: _cov(h) * ((h.shape[0] - 1) / h.shape[0]) ** 2)
     assert check_vicreg_covariance(lambda h: _cov(h) * 2 + 1).startswith("incorrect")

@@ -14,9 +14,9 @@ from ._common import CORRECT, Verdict, as_array as _as_array, checker, incorrect
 __all__ = ["check_info_nce", "check_vicreg_covariance", "check_effective_rank"]
 
 
-def _cases(seed: int):
+def _cases(seed: int, shapes=((2, 1), (4, 3), (7, 5))):
     rng = np.random.default_rng(seed)
-    return [(rng.normal(size=(b, d)), rng.normal(size=(b, d))) for b, d in ((2, 1), (4, 3), (7, 5))]
+    return [(rng.normal(size=(b, d)), rng.normal(size=(b, d))) for b, d in shapes]
 
 
 def _ref_info_nce(hx: np.ndarray, hy: np.ndarray, tau: float, *, normalise: bool = True, transpose: bool = False) -> float:
@@ -60,8 +60,9 @@ def _ref_cov_term(h: np.ndarray, ddof: int = 1, off_diagonal: bool = True) -> fl
 @checker
 def check_vicreg_covariance(covariance_term) -> Verdict:
     """Check ``covariance_term(h)``: (B, D) -> (1/D) sum_{j != k} C_jk^2 with C the (B - 1)-normalised
-    covariance matrix of the columns, a scalar."""
-    for h, _ in _cases(12):
+    covariance matrix of the columns, a scalar. Every case has D >= 2 (with D = 1 there is no off-diagonal
+    entry, and ``torch.cov`` returns a 0-d tensor that a correct solution need not handle)."""
+    for h, _ in _cases(12, shapes=((3, 2), (4, 3), (7, 5))):
         got = _as_array(covariance_term(torch.tensor(h)), (), "the covariance term")
         if isinstance(got, Verdict):
             return got
