@@ -1,6 +1,6 @@
 """Joint-embedding architectures and JEPA: self-supervised learning as an energy in representation space.
 
-E(x, y) = D(h_x, h_y) with h_x = f(x), h_y = f'(y) the embeddings of two views. The losses that keep
+F(x, y) = d(h_x, h_y) with h_x = f(x), h_y = f'(y) the embeddings of two views. The losses that keep
 it from collapsing (``losses``), the measures of a representation (``metrics``), small encoders, the
 EMA update and the training loops (``training``). See chapter 11.
 """

@@ -1,4 +1,4 @@
-"""The losses of joint-embedding architectures: what keeps E(x, y) = D(h_x, h_y) from collapsing.
+"""The losses of joint-embedding architectures: what keeps F(x, y) = d(h_x, h_y) from collapsing.
 
 - invariance alone (pull the two views together; collapses),
 - contrastive: InfoNCE with in-batch negatives (Oord et al. 2018; SimCLR's NT-Xent, Chen et al. 2020),

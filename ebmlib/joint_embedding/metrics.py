@@ -62,7 +62,7 @@ def covariance_spectrum(h: torch.Tensor) -> torch.Tensor:
 
 
 def pairwise_energy(h_x: torch.Tensor, h_y: torch.Tensor, *, metric: str = "squared") -> torch.Tensor:
-    """The energy E(x_i, y_j) = D(h_x,i, h_y,j) of every pair: an energy table.
+    """The energy F(x_i, y_j) = d(h_x,i, h_y,j) of every pair: an energy table.
 
     Args:
         h_x: (B_x, D) embeddings; h_y: (B_y, D) embeddings.
@@ -87,7 +87,7 @@ def pairwise_energy(h_x: torch.Tensor, h_y: torch.Tensor, *, metric: str = "squa
 
 
 def retrieval_accuracy(h_x: torch.Tensor, h_y: torch.Tensor, *, metric: str = "squared") -> float:
-    """The fraction of rows i whose lowest energy E(x_i, y_j) over j is at j = i (ties count as misses).
+    """The fraction of rows i whose lowest energy F(x_i, y_j) over j is at j = i (ties count as misses).
 
     Row i of h_x and of h_y embed two views of the same item, so 1/B is chance.
 
