@@ -107,6 +107,16 @@ __all__ = [
     "datasets", "losses", "metrics", "models", "plotting", "samplers", "widgets",
 ]
 
+# chapter 11: joint-embedding architectures and JEPA (self-contained block: the module is used by
+# name, ebmlib.joint_embedding.info_nce_loss(...), and its main names are re-exported here)
+from . import joint_embedding  # noqa: E402
+from .joint_embedding import (effective_rank, ema_update, info_nce_loss, train_jepa,  # noqa: E402
+                              train_joint_embedding, vicreg_loss)
+
+__all__ += ["effective_rank", "ema_update", "info_nce_loss", "vicreg_loss",
+            "train_joint_embedding", "train_jepa"]
+
+
 _LAZY_SUBMODULES = ("plotting", "widgets")  # matplotlib.pyplot and ipywidgets load only when these are used
 
 

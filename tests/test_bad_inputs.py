@@ -41,9 +41,10 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
-           "training_images", "inpainting", "metrics", "regression"]
+           "training_images", "inpainting", "metrics", "regression", "joint_embedding"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
-                    "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10"]
+                    "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10",
+                    "exercises.ch11"]
 
 
 def expects(name: str) -> str:
@@ -981,10 +982,85 @@ PLOTTING += [
          extra=(("bounds: wrong length", {"bounds": {"q": _V[:2]}}, r"bounds\['q'\] must"),)),
 ]
 
+
+# chapter 11: joint embeddings and JEPA
+from ebmlib import joint_embedding as je  # noqa: E402
+
+_H = torch.linspace(-1.0, 1.0, 12, dtype=F64).reshape(4, 3).sin() + torch.eye(4, 3, dtype=F64)
+_H2 = _H.flip(0)
+_IMGS = torch.linspace(0.0, 1.0, 6 * 64, dtype=F64).reshape(6, 1, 8, 8)
+_LAB = torch.tensor([0, 1, 0, 1])
+_RED = {"reduction": {"unknown": "sum"}}
+_PAIR = lambda a, b: (("%s: shape mismatch" % b, {b: _H[:, :2]}, expects(b)),)  # noqa: E731
+_ENC = je.EmbeddingMLP(3, (4,), 3, generator=0, dtype=F64)
+_TRAIN_NUM = {"steps": {"zero": 0, "float": 1.5}, "batch_size": {"zero": 0, "too large": 7}, "lr": POSITIVE,
+              "generator": GENERATOR, "dim": {"zero": 0}}
+JOINT_EMBEDDING = [
+    Spec("joint_embedding.invariance_loss", je.invariance_loss, {"h_x": _H, "h_y": _H2}, tensors=("h_x", "h_y"),
+         numbers=_RED, extra=_PAIR("h_x", "h_y")),
+    Spec("joint_embedding.info_nce_loss", je.info_nce_loss, {"h_x": _H, "h_y": _H2}, tensors=("h_x", "h_y"),
+         numbers={"temperature": POSITIVE, **_RED},
+         extra=(*_PAIR("h_x", "h_y"), ("h_x: one row", {"h_x": _H[:1], "h_y": _H2[:1]}, expects("h_x")))),
+    *[Spec(f"joint_embedding.{f}", getattr(je, f), {"h_x": _H, "h_y": _H2}, tensors=("h_x", "h_y"),
+           numbers={"gamma": POSITIVE, "eps": POSITIVE}, extra=_PAIR("h_x", "h_y"))
+      for f in ("vicreg_terms", "vicreg_loss")],
+    Spec("joint_embedding.vicreg_loss", je.vicreg_loss, {"h_x": _H, "h_y": _H2},
+         numbers={"weights": {"two": (1.0, 1.0), "negative": (1.0, -1.0, 1.0), "nan": (math.nan, 1.0, 1.0)}}),
+    Spec("joint_embedding.epps_pulley", je.epps_pulley, {"x": _H}, tensors=("x",),
+         numbers={"t_max": POSITIVE, "knots": {"one": 1, "float": 2.5}}),
+    Spec("joint_embedding.sigreg_loss", je.sigreg_loss, {"h": _H, "generator": 0}, tensors=("h",),
+         numbers={"n_directions": {"zero": 0, "float": 2.5}, "generator": GENERATOR},
+         extra=(("directions: wrong rows", {"directions": torch.ones(2, 5, dtype=F64)}, expects("directions")),
+                ("h: one row", {"h": _H[:1]}, expects("h")))),
+    *[Spec(f"joint_embedding.{f}", getattr(je, f), {"prediction": _H, "target": _H2}, tensors=("prediction", "target"),
+           numbers=_RED, extra=_PAIR("prediction", "target"))
+      for f in ("negative_cosine_loss", "jepa_loss")],
+    Spec("joint_embedding.effective_rank", je.effective_rank, {"h": _H}, tensors=("h",), numbers={"eps": POSITIVE}),
+    Spec("joint_embedding.covariance_spectrum", je.covariance_spectrum, {"h": _H}, tensors=("h",),
+         extra=(("h: one row", {"h": _H[:1]}, expects("h")),)),
+    *[Spec(f"joint_embedding.{f}", getattr(je, f), {"h_x": _H, "h_y": _H2}, tensors=("h_x", "h_y"),
+           numbers={"metric": {"unknown": "l1"}}, extra=_PAIR("h_x", "h_y"))
+      for f in ("pairwise_energy", "retrieval_accuracy")],
+    Spec("joint_embedding.linear_probe_accuracy", je.linear_probe_accuracy,
+         {"train_h": _H, "train_labels": _LAB, "test_h": _H2, "test_labels": _LAB}, tensors=("train_h", "test_h"),
+         numbers={"c": POSITIVE, "train_labels": {"float": _LAB.double(), "wrong length": _LAB[:3], "2-D": _LAB[:, None]},
+                  "test_labels": {"bool": _LAB > 0, "wrong length": _LAB[:2], "list": [0, 1, 0, 1]}},
+         extra=(("test_h: wrong width", {"test_h": _H2[:, :2]}, expects("test_h")),)),
+    Spec("joint_embedding.EmbeddingMLP", je.EmbeddingMLP, {"in_dim": 3, "hidden": (4,), "out_dim": 2},
+         numbers={"in_dim": {"zero": 0, "float": 2.5}, "out_dim": {"zero": 0, "bool": True}, "hidden": _HIDDEN,
+                  "generator": GENERATOR, "dtype": {"int64": torch.int64}}),
+    Spec("joint_embedding.ema_update", je.ema_update,
+         {"target": je.EmbeddingMLP(3, (4,), 3, generator=1, dtype=F64), "online": _ENC, "momentum": 0.9},
+         numbers={"momentum": {"above one": 1.5, "negative": -0.1, "nan": math.nan, "string": "0.9"}},
+         extra=(("target: other shapes", {"target": je.EmbeddingMLP(3, (5,), 3)}, expects("target")),
+                ("online: not a module", {"online": _H}, expects("online")))),
+    Spec("joint_embedding.train_joint_embedding", je.train_joint_embedding,
+         {"images": _IMGS, "method": "vicreg", "steps": 1, "batch_size": 4, "dim": 2, "hidden": (4,)},
+         tensors=("images",), skip={"images": ("empty batch",)},
+         numbers={**_TRAIN_NUM, "method": {"unknown": "simclr", "none": None}, "momentum": {"above one": 2.0},
+                  "sigreg_weight": {"negative": -0.5}, "sigreg_directions": {"zero": 0}, "monitor_every": {"zero": 0}},
+         extra=(("images: one image", {"images": _IMGS[:1], "batch_size": 1}, expects("images")),
+                ("monitor: 2-D", {"monitor": _H}, expects("monitor")),
+                ("augment: bad noise", {"augment": {"noise": -1.0}}, expects("noise")))),
+    *[Spec(f"joint_embedding.{f}", getattr(je, f), {"images": _IMGS, "steps": 1, "batch_size": 4, "dim": 2, "hidden": (4,)},
+           tensors=("images",), skip={"images": ("empty batch",)},
+           numbers={**_TRAIN_NUM, "block": {"zero": 0, "too large": 8}})
+      for f in ("train_jepa", "train_pixel_predictor")],
+]
+DATASETS += [
+    Spec("datasets.augment_digits", datasets.augment_digits, {"images": _IMGS, "generator": 0}, tensors=("images",),
+         numbers={"max_shift": {"negative": -1, "float": 1.5, "too large": 8}, "noise": NONNEG,
+                  "mask_prob": {"above one": 1.5, "negative": -0.1, "nan": math.nan}, "generator": GENERATOR},
+         extra=(("images: two channels", {"images": _IMGS.reshape(3, 2, 8, 8)}, expects("images")),)),
+    Spec("datasets.block_masks", datasets.block_masks, {"n": 3},
+         numbers={"n": COUNT, "size": {"zero": 0, "too large": 9, "float": 2.5}, "image_size": {"zero": 0, "float": 8.5},
+                  "generator": GENERATOR}),
+]
+
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
           "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS,
-          "regression": REGRESSION}
+          "regression": REGRESSION, "joint_embedding": JOINT_EMBEDDING}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
 
 
@@ -1066,6 +1142,11 @@ def test_regression_reject_bad_input(row):
     check(row)
 
 
+@pytest.mark.parametrize("row", ROWS["joint_embedding"], ids=ids(ROWS["joint_embedding"]))
+def test_joint_embedding_rejects_bad_input(row):
+    check(row)
+
+
 @pytest.mark.parametrize("spec", [s for t in TABLES.values() for s in t], ids=lambda s: s.target)
 def test_every_row_is_valid_with_its_good_arguments(spec):
     """The good arguments of a row work, so each bad variant fails for the one thing it changes."""
@@ -1082,6 +1163,9 @@ NO_DATA = {
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
     "losses.ShortRunStep",  # a NamedTuple of results, built only by short_run_ml_loss
     "training_images.ImageEBMRun",  # a NamedTuple of results, built only by train_image_ebm
+    "joint_embedding.VICRegTerms",  # a NamedTuple of results, built only by vicreg_terms
+    "joint_embedding.JointEmbeddingRun",  # a NamedTuple of results, built only by train_joint_embedding
+    "joint_embedding.JEPARun",  # a NamedTuple of results, built only by train_jepa / train_pixel_predictor
 }
 
 

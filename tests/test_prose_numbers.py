@@ -64,6 +64,10 @@ ALLOWLIST = {
         "12.5",  # 100 % / 8 modes, derived in the text
         "2003", "2019",  # years
     },
+    "11": {
+        "1,438",  # the digits' training split (printed without the comma); 359 test digits are printed
+        "8,192",  # the code dimension for which the VICReg paper chose its weights (a setting of the paper)
+    },
 }
 
 _MATH_OR_TEXT_NUMBER = re.compile(r"(?<![\w.\\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")

@@ -9,6 +9,7 @@ from .ellipse import ellipse, ellipse_radii, horn
 from .forks import fork_branches, forking_paths
 from .digits import binary_digits
 from .images import digit_images
+from .augment import augment_digits, block_masks
 from .masked import masked_token_data
 from .regression import forked_regression, forked_regression_log_prob
 from .tokens import markov_sequences
@@ -21,4 +22,6 @@ __all__ = ["ellipse_radii", "ellipse", "horn", "markov_sequences", "masked_token
            "digit_images",
            # chapter 10: a forking path and a forked regression
            "forking_paths", "fork_branches", "forked_regression", "forked_regression_log_prob",
-           "eight_gaussians_centres"]
+           "eight_gaussians_centres",
+           # chapter 11: random views of digits
+           "augment_digits", "block_masks"]
