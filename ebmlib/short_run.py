@@ -21,7 +21,7 @@ from .errors import DivergenceError
 from .samplers import langevin
 from .utils import as_generator
 
-__all__ = ["ShortRunRecord", "train_short_run", "short_run_samples"]
+__all__ = ["ShortRunRecord", "train_short_run", "short_run_samples", "gaussian_init"]
 
 
 class ShortRunRecord(NamedTuple):
@@ -29,6 +29,38 @@ class ShortRunRecord(NamedTuple):
 
     e_data: torch.Tensor  # (T,) mean energy of the data batch at each of the T optimiser steps
     e_model: torch.Tensor  # (T,) mean energy of the short-run samples at each step
+
+
+def gaussian_init(train: torch.Tensor, *, jitter: float = 1e-6,
+                  clamp: tuple[float, float] | None = (0.0, 1.0)) -> Callable[[int, torch.Generator | None], torch.Tensor]:
+    """A sampler of the full-covariance Gaussian fitted to ``train``: ``init(m, generator) -> (m, C, H, W)``.
+
+    Draws m + z L^T with m the training mean, L the Cholesky factor of the covariance S (divisor
+    N - 1, plus ``jitter`` * I so that pixels that never vary do not make S singular) and
+    z ~ N(0, I), then clamps to ``clamp``: exact samples of N(m, S), clamped. Use it as the q_0 of
+    :func:`train_short_run` or as the Gaussian reference of a metric.
+
+    See chapter 9.
+    """
+    check_tensor(train, "train", min_ndim=2)
+    if train.shape[0] < 2:
+        raise ValueError(f"train must have at least 2 rows, got {train.shape[0]}")
+    jitter = check_positive(jitter, "jitter")
+    if clamp is not None:
+        clamp = check_limits(clamp, "clamp")
+    flat = train.detach().flatten(1).to(torch.float64)
+    mean = flat.mean(0)
+    chol = torch.linalg.cholesky(torch.cov(flat.T) + jitter * torch.eye(flat.shape[1], dtype=torch.float64,
+                                                                          device=flat.device))
+    mean, chol = mean.to(train.dtype), chol.to(train.dtype)
+    shape = train.shape[1:]
+
+    def init(m: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        z = torch.randn((m, flat.shape[1]), generator=generator, dtype=train.dtype, device=train.device)
+        y = (mean + z @ chol.T).reshape(m, *shape)
+        return y if clamp is None else y.clamp(*clamp)
+
+    return init
 
 
 def short_run_samples(energy: torch.nn.Module, init: Callable[[int, torch.Generator | None], torch.Tensor], n: int, *,
