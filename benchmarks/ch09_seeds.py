@@ -2,9 +2,11 @@
 
 Run: ``python benchmarks/ch09_seeds.py [seed ...]`` (default seeds 0 1 2). Each seed trains the
 Gaussian-initialised short-run energy of chapter 9 (the chapter's recipe, its seed changed) and the
-replay-buffer energy, and writes ``benchmarks/results/ch09_seed<k>.json``; ``--merge`` gathers them into
-``benchmarks/results/ch09_seeds.json``, which the chapter loads. About 30 s of CPU per seed on a quiet
-machine.
+replay-buffer energy, and stores its results in ``ebmlib/seed_runs/ch09.json`` (replacing that seed's
+entry), which the chapter loads with ``ebmlib.seed_runs.load("ch09")``. About 30 s of CPU per seed on a
+quiet machine. ``--calibrate`` only recomputes, for the stored seeds, the calibration rows that need no
+training (``calibration``): the exact Gaussian without the clamp and contrast stretches of the clamped
+Gaussian samples, all from the same starts as the short runs.
 """
 
 from __future__ import annotations
@@ -23,10 +25,26 @@ from ebmlib.datasets import digit_images
 from ebmlib.metrics import auroc, frechet_distance, train_feature_classifier
 from ebmlib.short_run import gaussian_init, short_run_samples, train_short_run
 
-OUT = Path(__file__).resolve().parent / "results"
+OUT = Path(__file__).resolve().parents[1] / "ebmlib" / "seed_runs" / "ch09.json"
 F64 = torch.float64
 SAMPLER = dict(step_size=10.0, noise_scale=0.005, grad_clip=0.03, clamp=(0.0, 1.0))
 K = 20  # Langevin steps per short run, in training and in generation
+STRETCH = (1.3, 1.6, 2.0)  # contrast factors of the calibration rows (not tuned)
+
+
+def stretch(images: torch.Tensor, factor: float) -> torch.Tensor:
+    """A per-pixel contrast curve: grey levels pushed away from 0.5 by ``factor``, clamped to [0, 1]."""
+    return ((images - 0.5) * factor + 0.5).clamp(0.0, 1.0)
+
+
+def calibration(seed: int, x_train: torch.Tensor, fd) -> dict:
+    """FD rows that need no training, from the very starts of seed ``seed``'s short runs (same generator)."""
+    n = 359
+    exact = gaussian_init(x_train, clamp=None)(n, torch.Generator().manual_seed(100 + seed))
+    clamped = gaussian_init(x_train)(n, torch.Generator().manual_seed(100 + seed))
+    rows = {"Gaussian, not clamped": fd(exact)}
+    rows.update({f"Gaussian, contrast x{f}": fd(stretch(clamped, f)) for f in STRETCH})
+    return rows
 DRIFT = (0, 5, 10, 20, 40, 100, 200, 400)
 BUFFER_RECIPE = dict(batch_size=64, lr=1e-3, buffer_size=1000, restart_prob=0.05, steps=20, energy_penalty=0.1,
                      **SAMPLER)
@@ -65,6 +83,7 @@ def one_seed(seed: int, buffer: bool = True) -> dict:
     res["fd_reference"] = {"uniform noise": fd(torch.rand(n, 1, 8, 8, generator=g, dtype=F64)),
                            "Gaussian": fd(traj[0]), "Gaussian mixture (10)": fd(gmm_samples),
                            "training images": fd(copies)}
+    res["fd_reference"].update(calibration(seed, x_train, fd))
     # inpainting
     res["inpainting"] = {}
     k = 8
@@ -109,20 +128,39 @@ def one_seed(seed: int, buffer: bool = True) -> dict:
     return res
 
 
-def merge() -> None:
-    parts = sorted(OUT.glob("ch09_seed[0-9]*.json"))
-    runs = [json.loads(p.read_text()) for p in parts]
-    (OUT / "ch09_seeds.json").write_text(json.dumps({"script": "benchmarks/ch09_seeds.py", "runs": runs}, indent=1))
-    print(f"merged {len(runs)} seeds into {OUT / 'ch09_seeds.json'}")
+def _stored() -> dict:
+    return json.loads(OUT.read_text()) if OUT.exists() else {"script": "benchmarks/ch09_seeds.py", "runs": []}
+
+
+def _store(data: dict) -> None:
+    data["runs"].sort(key=lambda r: r["seed"])
+    OUT.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"stored {len(data['runs'])} seeds in {OUT}")
+
+
+def recalibrate() -> None:
+    """Add the calibration rows to every stored seed without retraining."""
+    torch.set_num_threads(1)
+    x_train, x_test, label_train, _ = digit_images(return_labels=True, dtype=F64)
+    clf = train_feature_classifier(x_train, label_train)
+    ref = clf.features(x_test)
+    fd = lambda s: round(frechet_distance(clf.features(s), ref), 4)  # noqa: E731
+    data = _stored()
+    for r in data["runs"]:
+        assert fd(gaussian_init(x_train)(359, torch.Generator().manual_seed(100 + r["seed"]))) == r["fd_vs_steps"]["0"]
+        r["fd_reference"].update(calibration(r["seed"], x_train, fd))
+        print(r["seed"], r["fd_reference"])
+    _store(data)
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args == ["--merge"]:
-        merge()
+    if args == ["--calibrate"]:
+        recalibrate()
     else:
-        OUT.mkdir(exist_ok=True)
         for s in [int(a) for a in args] or [0, 1, 2]:
             r = one_seed(s)
-            (OUT / f"ch09_seed{s}.json").write_text(json.dumps(r, indent=1))
             print(json.dumps(r))
+            data = _stored()
+            data["runs"] = [old for old in data["runs"] if old["seed"] != s] + [r]
+            _store(data)

@@ -41,7 +41,7 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
-           "training_images", "inpainting", "metrics", "baselines", "short_run"]
+           "training_images", "inpainting", "metrics", "baselines", "short_run", "seed_runs"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
                     "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10"]
 
@@ -922,6 +922,14 @@ METRICS += [
                   "generator": _SEED},
          extra=(("energy: not a module", {"energy": QUAD}, expects("energy")),
                 ("init: not callable", {"init": 3}, expects("init")))),
+]
+from ebmlib import seed_runs  # noqa: E402
+
+METRICS += [
+    Spec("seed_runs.load", seed_runs.load, {"name": "ch09"},
+         extra=(("name: unknown", {"name": "ch99"}, expects("name")), ("name: path", {"name": "../x"}, expects("name")),
+                ("name: number", {"name": 9}, expects("name")))),
+    Spec("seed_runs.available", seed_runs.available, {}),
 ]
 
 _HIDDEN = {"empty": (), "zero width": (4, 0), "number": 3}
