@@ -41,7 +41,8 @@ fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_en
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
-           "training_images", "inpainting", "metrics", "regression", "joint_embedding"]
+           "training_images", "inpainting", "metrics", "regression", "joint_embedding", "baselines", "short_run",
+           "seed_runs"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
                     "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10",
                     "exercises.ch11"]
@@ -870,6 +871,78 @@ METRICS = [
          tensors=("lower", "upper", "y"),
          extra=(("upper: below lower", {"upper": _V3 - 1}, expects("upper")),
                 ("upper: shape mismatch", {"upper": _V3[:2], "y": _V3[:2]}, expects("upper")))),
+    Spec("metrics.frechet_distance", metrics.frechet_distance, {"x": _y(), "y": _y()}, tensors=("x", "y"),
+         extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")), ("x: one row", {"x": _y()[:1]}, expects("x")))),
+    Spec("metrics.mmd2", metrics.mmd2, {"x": _y(), "y": _y(), "bandwidth": 1.0}, tensors=("x", "y"),
+         numbers={"bandwidth": POSITIVE},
+         extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")), ("y: one row", {"y": _y()[:1]}, expects("y")))),
+    Spec("metrics.train_feature_classifier", metrics.train_feature_classifier,
+         {"images": _y(), "labels": torch.arange(_y().shape[0]) % 2, "hidden": 2, "steps": 2},
+         tensors=("images",), skip={"images": ("wrong ndim", "empty batch")},
+         numbers={"hidden": {"zero": 0, "float": 2.5}, "steps": {"zero": 0, "float": 2.5}, "lr": POSITIVE,
+                  "generator": _SEED},
+         extra=(("labels: float", {"labels": torch.zeros(_y().shape[0])}, expects("labels")),
+                ("labels: wrong length", {"labels": torch.zeros(1, dtype=torch.int64)}, expects("labels")),
+                ("labels: negative", {"labels": -torch.ones(_y().shape[0], dtype=torch.int64)}, expects("labels")),
+                ("weight_decay: negative", {"weight_decay": -1.0}, expects("weight_decay")))),
+]
+
+# chapter 9's baselines and short-run training (ebmlib.baselines, ebmlib.short_run)
+_IMG = torch.linspace(0.0, 1.0, 3 * 16, dtype=F64).reshape(3, 1, 4, 4)
+_IMG_MASK = torch.zeros(1, 4, 4, dtype=torch.bool)
+_IMG_MASK[0, 2:] = True
+_IMG_BAD_MASKS = (("mask: float", {"mask": _IMG_MASK.double()}, expects("mask")),
+                  ("mask: none hidden", {"mask": _IMG_MASK & False}, expects("mask")),
+                  ("mask: wrong shape", {"mask": _IMG_MASK[..., :2]}, expects("mask")),
+                  ("train: wrong image shape", {"train": _IMG[..., :2]}, expects("train")))
+_IMG_SKIP = {"images": ("empty batch",), "train": ("empty batch",)}
+from ebmlib import baselines, short_run  # noqa: E402
+
+METRICS += [
+    Spec("baselines.mean_imputation", baselines.mean_imputation, {"images": _IMG, "mask": _IMG_MASK, "train": _IMG},
+         tensors=("images", "train"), skip=_IMG_SKIP, extra=_IMG_BAD_MASKS),
+    Spec("baselines.nearest_neighbour_fill", baselines.nearest_neighbour_fill,
+         {"images": _IMG, "mask": _IMG_MASK, "train": _IMG}, tensors=("images", "train"), skip=_IMG_SKIP,
+         extra=_IMG_BAD_MASKS),
+    Spec("baselines.gaussian_conditional", baselines.gaussian_conditional,
+         {"images": _IMG, "mask": _IMG_MASK, "train": _IMG}, tensors=("images", "train"), skip=_IMG_SKIP,
+         numbers={"shrinkage": {"negative": -1.0, "nan": math.nan, "string": "1"},
+                  "samples": {"negative": -1, "float": 1.5}, "generator": _SEED},
+         extra=_IMG_BAD_MASKS),
+    Spec("baselines.neighbour_average", baselines.neighbour_average, {"images": _IMG, "mask": _IMG_MASK},
+         tensors=("images",), skip={"images": ("empty batch",)},
+         extra=_IMG_BAD_MASKS[:3] + (("fill: wrong shape", {"fill": torch.zeros(3, dtype=F64)}, expects("fill")),)),
+    Spec("baselines.ood_baseline_scores", baselines.ood_baseline_scores, {"train": _IMG, "images": _IMG},
+         tensors=("train", "images"), skip={"train": ("empty batch", "wrong ndim"), "images": ("wrong ndim",)},
+         numbers={"shrinkage": POSITIVE}),
+    Spec("short_run.short_run_samples", short_run.short_run_samples,
+         {"energy": QUAD, "init": lambda m, g: torch.zeros(m, 2, dtype=F64), "n": 3, "steps": 1, "step_size": 0.1,
+          "noise_scale": 0.1},
+         numbers={"n": {"zero": 0, "float": 1.5}, "step_size": POSITIVE, "generator": _SEED},
+         extra=(("init: not callable", {"init": 3}, expects("init")),
+                ("init: wrong rows", {"init": lambda m, g: torch.zeros(1, 2, dtype=F64)}, expects("init")))),
+    Spec("short_run.gaussian_init", short_run.gaussian_init, {"train": _IMG}, tensors=("train",),
+         skip={"train": ("empty batch", "wrong ndim")}, numbers={"jitter": POSITIVE},
+         extra=(("clamp: reversed", {"clamp": (1.0, 0.0)}, expects("clamp")),
+                ("train: one row", {"train": _IMG[:1]}, expects("train")))),
+    Spec("short_run.train_short_run", short_run.train_short_run,
+         {"energy": ebmlib.ConvEnergy((2,), image_size=4, dtype=F64, generator=0), "images": _IMG,
+          "init": lambda m, g: torch.rand(m, 1, 4, 4, generator=g, dtype=F64), "epochs": 1, "batch_size": 2,
+          "steps": 1},
+         tensors=("images",), skip={"images": ("empty batch", "wrong ndim")},
+         numbers={"epochs": {"zero": 0, "float": 1.5}, "batch_size": {"zero": 0}, "lr": POSITIVE,
+                  "steps": {"zero": 0}, "max_energy": POSITIVE, "energy_penalty": {"negative": -1.0},
+                  "generator": _SEED},
+         extra=(("energy: not a module", {"energy": QUAD}, expects("energy")),
+                ("init: not callable", {"init": 3}, expects("init")))),
+]
+from ebmlib import seed_runs  # noqa: E402
+
+METRICS += [
+    Spec("seed_runs.load", seed_runs.load, {"name": "ch09"},
+         extra=(("name: unknown", {"name": "ch99"}, expects("name")), ("name: path", {"name": "../x"}, expects("name")),
+                ("name: number", {"name": 9}, expects("name")))),
+    Spec("seed_runs.available", seed_runs.available, {}),
 ]
 
 # chapter 10's helpers: the eight centres (datasets), random minibatches (utils), the regression baseline
@@ -1166,6 +1239,7 @@ NO_DATA = {
     "joint_embedding.VICRegTerms",  # a NamedTuple of results, built only by vicreg_terms
     "joint_embedding.JointEmbeddingRun",  # a NamedTuple of results, built only by train_joint_embedding
     "joint_embedding.JEPARun",  # a NamedTuple of results, built only by train_jepa / train_pixel_predictor
+    "short_run.ShortRunRecord",  # a NamedTuple of results, built only by train_short_run
 }
 
 

@@ -119,7 +119,7 @@ def check_sgld_step(sgld_step) -> Verdict:
 
 @checker
 def check_logit_energy(logit_energy) -> Verdict:
-    """Check ``logit_energy(logits) -> (B,)``: a classifier's logits (B, K) read as an energy of the input.
+    """Check ``logit_energy(logits) -> (B,)``: a classifier's logits (B, C) for C classes read as an energy of the input.
 
     JEM's energy of x is minus the log of the summed unnormalised class probabilities,
     E(x) = -log sum_k exp(f_k(x)); it must stay finite for logits of a few thousand.
