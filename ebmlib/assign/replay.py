@@ -6,8 +6,10 @@ torch's and NumPy's global random generators before it, the value returned) is k
 the assignment then replays those calls on the student's function and compares the results with the
 recorded values (``numpy.allclose``, rtol 1e-5, atol 1e-7). The recorded calls travel inside the test
 cell, between nbgrader's ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` markers, so they are
-not in the student's release, and the grade never depends on the reference code of ``ebmlib.exercises``
-(which a student has installed, and could read or replace).
+not in the student's release, and the test does not ask the checkers of ``ebmlib.exercises``. It does
+not stop copying: the reference code still ships in the student's ebmlib, and an answer cell runs in
+the same kernel before the test, so it could call that code or replace this module's functions (read
+the answer cells before trusting a full score; see the instructor guide).
 
 An exercise can be replayed when every argument and result is data (tensors, arrays, numbers,
 strings, None, and tuples, lists and dicts of these) and its result does not depend on the random
