@@ -226,8 +226,8 @@ class FeatureClassifier(nn.Module):
 
 def train_feature_classifier(images: torch.Tensor, labels: torch.Tensor, *, hidden: int = 32, steps: int = 500,
                              lr: float = 0.01, weight_decay: float = 1e-3,
-                             generator: torch.Generator | int | None = 0) -> FeatureClassifier:
-    """Train a :class:`FeatureClassifier` on labelled images, full batch, in float64 (deterministic).
+                             generator: torch.Generator | int | None = 0) -> "torch.nn.Module":
+    """Train a ``FeatureClassifier`` on labelled images, full batch, in float64 (deterministic).
 
     Adam on the cross-entropy plus ``weight_decay`` times the squared weights, ``steps`` full-batch
     steps from a seeded initialisation: the same inputs give the same network on any CPU.
@@ -242,7 +242,7 @@ def train_feature_classifier(images: torch.Tensor, labels: torch.Tensor, *, hidd
         generator: ``torch.Generator``, int seed or None for the initial weights.
 
     Returns:
-        :class:`FeatureClassifier` in eval mode, parameters frozen. Cost: ``steps`` passes over N inputs.
+        The trained ``FeatureClassifier`` in eval mode, its parameters frozen (cost of ``steps`` passes over N inputs).
 
     See chapter 9.
     """

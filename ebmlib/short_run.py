@@ -106,7 +106,7 @@ def train_short_run(energy: torch.nn.Module, images: torch.Tensor,
         batch_size, lr, betas: the batch size and Adam's settings.
         steps, step_size, noise_scale, grad_clip, clamp: the Langevin sampler's settings.
         energy_penalty: alpha >= 0.
-        max_energy: stop with :class:`~ebmlib.errors.DivergenceError` when |mean E| exceeds it.
+        max_energy: stop with :class:`~ebmlib.errors.DivergenceError` when the absolute mean energy exceeds it.
         generator: ``torch.Generator``, int seed or None for the batches, the starts and the noise.
         progress: show a ``tqdm.auto`` progress bar.
 

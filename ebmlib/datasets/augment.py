@@ -37,7 +37,7 @@ def augment_digits(images: torch.Tensor, *, max_shift: int = 1, noise: float = 0
         generator: ``torch.Generator``, int seed or None (global RNG).
 
     Returns:
-        (N, 1, H, W) views; the input is not modified. Cost: O(N H W (2 max_shift + 1)^2).
+        The views, shape ``(N, 1, H, W)``; the input is not modified (cost of order N H W (2 max_shift + 1)^2).
 
     See chapter 11.
     """

@@ -171,7 +171,7 @@ def epps_pulley(x: torch.Tensor, *, t_max: float = 3.0, knots: int = 17) -> torc
         knots: number of grid points on [0, t_max], >= 2.
 
     Returns:
-        (M,) statistics. Cost: O(N M knots).
+        The statistics, shape ``(M,)`` (cost of order N M knots).
 
     See chapter 11.
     """

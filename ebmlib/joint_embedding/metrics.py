@@ -69,7 +69,7 @@ def pairwise_energy(h_x: torch.Tensor, h_y: torch.Tensor, *, metric: str = "squa
         metric: "squared" ((1/D) ||h_x - h_y||^2) or "cosine" (1 - cos(h_x, h_y)).
 
     Returns:
-        (B_x, B_y) energies (low = compatible). Cost: O(B_x B_y D).
+        The energies, shape ``(B_x, B_y)``, low = compatible (cost of order B_x B_y D).
 
     See chapter 11.
     """

@@ -101,7 +101,7 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
                           momentum: float = 0.99, augment: dict | None = None,
                           monitor: torch.Tensor | None = None, monitor_every: int = 25,
                           generator: torch.Generator | int | None = 0, progress: bool = False) -> JointEmbeddingRun:
-    """Train an encoder with Adam on pairs of augmented views (two calls of :func:`augment_digits`).
+    """Train an encoder with Adam on pairs of augmented views (two calls of :func:`~ebmlib.datasets.augment.augment_digits`).
 
     Per step, with h_1 = f(v_1), h_2 = f(v_2) of a mini-batch:
     "invariance": invariance_loss(h_1, h_2) alone (collapses); "infonce": NT-Xent at ``temperature``;
@@ -116,7 +116,7 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
         steps, batch_size, lr: Adam steps, mini-batch size (<= N) and learning rate.
         temperature, vicreg_weights, sigreg_weight, momentum: the methods' settings;
             sigreg_directions: the number of random directions of each SIGReg call.
-        augment: keyword arguments for :func:`augment_digits` (default: its defaults).
+        augment: keyword arguments for :func:`~ebmlib.datasets.augment.augment_digits` (default: its defaults).
         monitor: optional (M, 1, 8, 8) images whose embeddings are measured every ``monitor_every``
             steps (and at step 0) for the trace.
         generator: ``torch.Generator`` or int seed (default 0) for the weights, batches and views.
@@ -240,7 +240,7 @@ def train_jepa(images: torch.Tensor, *, dim: int = 32, hidden: tuple[int, ...] =
 
     Per image a random block x block mask M is drawn; the context encoder sees the rest,
     h_x = f((1 - M) x); the EMA target encoder sees only the block, h_y = f'(M x); the predictor
-    guesses h_y from (h_x, M); the loss is :func:`jepa_loss` (stop-gradient on h_y), then f' <- EMA(f).
+    guesses h_y from (h_x, M); the loss is :func:`~ebmlib.joint_embedding.losses.jepa_loss` (stop-gradient on h_y), then f' <- EMA(f).
 
     Args:
         images: (N, 1, S, S) digits. dim, hidden: embedding dimension and hidden widths.

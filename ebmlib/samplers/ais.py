@@ -20,11 +20,11 @@ __all__ = ["AISResult", "annealed_importance_sampling"]
 class AISResult(NamedTuple):
     """What :func:`annealed_importance_sampling` returns.
 
-    log_z: the estimate log( mean_i w_i ) + log Z_0, a float (an unbiased estimate of Z, so of log Z
-        biased low by about var(w) / (2 N mean(w)^2)).
-    log_weights: (N,) the log importance weights log w_i.
-    samples: (N, D) the final states, approximately distributed as exp(-E) / Z.
-    ess: the effective number of weights, (sum w)^2 / sum w^2, between 1 and N.
+    - ``log_z``: the estimate log(mean_i w_i) + log Z_0, a float (mean_i w_i Z_0 is an unbiased
+      estimate of Z, so log Z is estimated with a low bias of about var(w) / (2 N mean(w)^2)).
+    - ``log_weights``: (N,) the log importance weights log w_i.
+    - ``samples``: (N, D) the final states, approximately distributed as exp(-E) / Z.
+    - ``ess``: the effective number of weights, (sum w)^2 / sum w^2, between 1 and N.
     """
 
     log_z: float
