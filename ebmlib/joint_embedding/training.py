@@ -95,6 +95,16 @@ def _check_images(images) -> None:
         raise ValueError(f"images must hold at least 2 images, got {images.shape[0]}")
 
 
+def _check_run(images, steps, batch_size, dim, hidden, lr, momentum):
+    """The checks every training loop of this module makes, at entry; returns the checked values."""
+    _check_images(images)
+    steps, batch_size = check_int(steps, "steps"), check_int(batch_size, "batch_size")
+    dim, hidden = check_int(dim, "dim"), check_widths(hidden)
+    if batch_size > images.shape[0]:
+        raise ValueError(f"batch_size must be at most the number of images {images.shape[0]}, got {batch_size}")
+    return steps, batch_size, dim, hidden, check_positive(lr, "lr"), check_probability(momentum, "momentum")
+
+
 def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, hidden: tuple[int, ...] = (128,),
                           steps: int = 400, batch_size: int = 256, lr: float = 1e-3, temperature: float = 0.2,
                           vicreg_weights: tuple[float, float, float] = (25.0, 25.0, 1.0), sigreg_weight: float = 0.05, sigreg_directions: int = 64,
@@ -127,16 +137,10 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
 
     See chapter 11.
     """
-    _check_images(images)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    steps, batch_size = check_int(steps, "steps"), check_int(batch_size, "batch_size")
-    dim, hidden = check_int(dim, "dim"), check_widths(hidden)
-    if batch_size > images.shape[0]:
-        raise ValueError(f"batch_size must be at most the number of images {images.shape[0]}, got {batch_size}")
-    lr = check_positive(lr, "lr")
+    steps, batch_size, dim, hidden, lr, m = _check_run(images, steps, batch_size, dim, hidden, lr, momentum)
     lam = check_probability(sigreg_weight, "sigreg_weight")
-    m = check_probability(momentum, "momentum")
     n_dir = check_int(sigreg_directions, "sigreg_directions")
     aug = dict(augment or {})
     gen = as_generator(generator) or torch.Generator().manual_seed(int(torch.randint(0, 2**31, ())))
@@ -198,13 +202,7 @@ class JEPARun(NamedTuple):
 
 
 def _masked_training(images, pixel: bool, dim, hidden, steps, batch_size, lr, block, momentum, generator, progress):
-    _check_images(images)
-    steps, batch_size = check_int(steps, "steps"), check_int(batch_size, "batch_size")
-    dim, hidden = check_int(dim, "dim"), check_widths(hidden)
-    if batch_size > images.shape[0]:
-        raise ValueError(f"batch_size must be at most the number of images {images.shape[0]}, got {batch_size}")
-    lr = check_positive(lr, "lr")
-    m = check_probability(momentum, "momentum")
+    steps, batch_size, dim, hidden, lr, m = _check_run(images, steps, batch_size, dim, hidden, lr, momentum)
     side = images.shape[-1]
     block = check_int(block, "block")
     if block >= side:
