@@ -109,7 +109,12 @@ def check_exhaustive_search(fn: Callable[..., tuple]) -> Verdict:
 @checker
 def check_free_energy_grid(fn: Callable[..., torch.Tensor]) -> Verdict:
     """Check ``fn(decoder, y1, y2, z_grid)`` -> F_inf of shape (len(y2), len(y1)), F[i, j] at (y1[j], y2[i])."""
-    for (n1, n2, w, nz) in [(5, 4, (2.0, 1.5), 48), (7, 3, (1.0, 2.5), 30), (17, 25, (2.0, 1.5), 48)]:
+    cases = [(5, 4, (2.0, 1.5), 48), (7, 3, (1.0, 2.5), 30), (17, 25, (2.0, 1.5), 48)]
+    if _seed.OFFSET:  # an assignment's graded cases: other decoders than the practice ones
+        g = _seed.gen(20)
+        cases = [(n1, n2, tuple((0.5 + 2.5 * torch.rand(2, generator=g, dtype=torch.float64)).tolist()), nz)
+                 for n1, n2, _, nz in cases]
+    for (n1, n2, w, nz) in cases:
         y1 = torch.linspace(-3, 3, n1, dtype=torch.float64)
         y2 = torch.linspace(-2.5, 2.0, n2, dtype=torch.float64)
         z = torch.arange(nz, dtype=torch.float64) * (2 * math.pi / nz)

@@ -81,6 +81,10 @@ def check_gibbs_on_grid(fn: Callable[[torch.Tensor, float, float], torch.Tensor]
     Y2, Y1 = torch.meshgrid(y2, y1, indexing="ij")
     area = float((y1[1] - y1[0]) * (y2[1] - y2[0]))
     fields = [(Y1 ** 2 + 2 * Y2 ** 2) / 2, (Y1 ** 2 / 4 + Y2 ** 2 - 1) ** 2 + 5.0]
+    if _seed.OFFSET:  # an assignment's graded cases: other fields than the practice ones
+        g = _seed.gen(30)
+        fields = [F * (0.7 + 0.7 * float(torch.rand(1, generator=g))) + float(torch.randn(1, generator=g))
+                  for F in fields]
     for F in fields:
         for beta in (0.1, 1.0, 10.0, 1e3):
             out = fn(F.clone(), beta, area)

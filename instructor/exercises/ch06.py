@@ -68,6 +68,9 @@ def check_ula_covariance(ula_covariance) -> Verdict:
 
     cases = [(np.array([[2.0, 0.9], [0.9, 1.0]]), 0.1), (np.array([[2.0, 0.9], [0.9, 1.0]]), 0.5),
              (np.diag([1.0, 4.0, 0.5]), 0.3)]
+    if _seed.OFFSET:  # an assignment's graded cases: other matrices and steps than the practice ones
+        r = _seed.rng(60)
+        cases = [(prec * r.uniform(0.8, 1.25), round(float(eps * r.uniform(0.8, 1.1)), 4)) for prec, eps in cases]
     for prec, eps in cases:
         d = len(prec)
         a = np.eye(d) - eps * prec
