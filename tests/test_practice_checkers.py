@@ -137,3 +137,18 @@ def test_wheel_holds_no_reference_code(tmp_path):
             assert not [d for d in ast.walk(ast.parse(s)) if isinstance(d, (ast.FunctionDef, ast.Lambda))], n
     leaked = [(n, line) for line in _solution_lines() for n, s in checkers.items() if line in s]
     assert not leaked, leaked[:5]
+
+
+@pytest.mark.slow
+def test_sdist_holds_neither_instructor_code_nor_tests(tmp_path):
+    """The source distribution (what PyPI would serve) leaves out instructor/ and tests/ (MANIFEST.in)."""
+    import tarfile
+
+    out = subprocess.run([sys.executable, "-c", f"from setuptools import build_meta; build_meta.build_sdist({str(tmp_path)!r})"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    (sdist,) = tmp_path.glob("ebmlib-*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        names = [n.split("/", 1)[-1] for n in tf.getnames()]
+    assert not [n for n in names if n.startswith(("instructor", "tests"))]
+    assert "ebmlib/exercises/data/ch05.json" in names
