@@ -528,3 +528,17 @@ def test_cited_equations_are_written_out():
 
 def known_equations():
     return {k for ch in CHAPTERS for k in ch.equations}
+
+
+def test_list_imports_neither_torch_nor_numpy_from_the_assign_modules():
+    """``python -m ebmlib.assign --list`` needs no torch: ebmlib.assign's own modules import none (the
+    package's ``__init__`` is skipped here; whether it imports torch is the package's business)."""
+    code = ("import sys, types, io, contextlib\n"
+            "pkg = types.ModuleType('ebmlib'); pkg.__path__ = [sys.argv[1]]; sys.modules['ebmlib'] = pkg\n"
+            "from ebmlib.assign.__main__ import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--list']) == 0\n"
+            "print(sorted(m for m in ('torch', 'numpy', 'scipy', 'matplotlib') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "ebmlib")], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
