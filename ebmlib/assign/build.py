@@ -8,8 +8,10 @@ Three versions of the same assignment, all generated from the chapter notebooks:
 - the instructor's (``solutions=True``): the reference solutions in place of the stubs;
 - an nbgrader source notebook (``nbgrader=True``): read-only context cells, one autograded-answer
   cell per coding exercise with ``### BEGIN SOLUTION`` / ``### END SOLUTION`` around the reference
-  code, one autograded test cell per checker call (it asserts the verdict is "correct"), and a
-  manually graded answer cell per pen-and-paper exercise.
+  code, one autograded test cell per checker call (it prints the practice checker's verdict and, hidden
+  from the release, replays calls recorded now with the instructor's checker on cases drawn from the
+  assignment's seed: :mod:`ebmlib.assign.replay`), and a manually graded answer cell per
+  pen-and-paper exercise. Building it needs a clone of the course repository (``instructor/``).
 """
 
 from __future__ import annotations
@@ -286,7 +288,7 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     head = (f"# {title or 'Assignment'}{edition}\n\nExercises from *Energy-Based Models: a course companion*"
             f"{total}:\n\n{listing}\n\nRun the setup cell first, then each exercise from top to bottom. A "
             "coding exercise ends with a call to its checker, which answers `correct`, `incorrect: ...` "
-            "(with a hint) or `not attempted`.")
+            "(what differs) or `not attempted`.")
     nb.add("markdown", head, grade_id="title")
     nb.add("code", by_number[exercises[0].chapter].setup, grade_id="setup")
 
