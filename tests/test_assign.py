@@ -461,8 +461,7 @@ def test_grade_reports_each_exercise(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == [f"{path}: ex-ch01-parabola-grad: correct",
                    f"{path}: ex-ch04-masked-loss: not attempted",
-                   f"{path}: ex-ch05-hinge: incorrect: wrong result in case 4 of 10 (inputs: an array of shape (4,), "
-                   "an array of shape (4,), float)",
+                   f"{path}: ex-ch05-hinge: incorrect: the loss looks summed over the batch; take the mean",
                    f"{path}: ex-ch05-hot-limit: grade by hand",
                    f"{path}: 1 of 3 coding exercises correct"]
 
@@ -542,3 +541,15 @@ def test_list_imports_neither_torch_nor_numpy_from_the_assign_modules():
                          timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
+
+
+def test_nbgrader_needs_a_clone_and_refuses_the_practice_seed(tmp_path, capsys):
+    import shutil
+
+    book = tmp_path / "book"  # the chapters without the repository around them (no instructor/)
+    shutil.copytree(ROOT / "book", book, ignore=shutil.ignore_patterns("_build", "*.png"))
+    code = subprocess.run([sys.executable, "-m", "ebmlib.assign", "--book", str(book), "ex-ch05-hinge", "--nbgrader",
+                           "-o", str(tmp_path / "hw.ipynb")], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert code.returncode == 2 and "clone of the course repository" in code.stderr
+    assert cli(["ex-ch05-hinge", "--nbgrader", "--seed", "0", "-o", str(tmp_path / "hw0.ipynb")]) == 2
+    assert "practice" in capsys.readouterr().err

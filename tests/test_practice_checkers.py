@@ -71,6 +71,12 @@ def test_practice_checkers_agree_with_the_instructor_checkers(chapter):
             want = _category(getattr(instructor, name)(fn))
             got = _category(getattr(practice, name)(fn))
             assert got == want, f"{name}({fname}): practice says {got}, the instructor's checker {want}"
+            message = str(getattr(practice, name)(fn))
+            if got == "incorrect" and not message.startswith(("incorrect: wrong result", "incorrect: expected",
+                                                              "incorrect: your function", "incorrect: return",
+                                                              "incorrect: the result contains", "incorrect: detach",
+                                                              "incorrect: what your")):
+                assert message == str(getattr(instructor, name)(fn)), f"{name}({fname}): another hint"
             seen.add(want)
         assert _category(getattr(practice, name)(None)) == "not attempted"
     assert candidates and "incorrect" in seen
@@ -81,7 +87,10 @@ def test_checkers_say_what_is_wrong_without_the_expected_value():
 
     import torch
     assert check_hinge_loss(lambda p, n, m: torch.clamp(m - (n - p), min=0).mean()) == "correct"
-    v = check_hinge_loss(lambda p, n, m: torch.clamp(m - (n - p), min=0).sum())
+    # a typical mistake recorded with the instructor's hint (tools/record_checks.py)
+    assert check_hinge_loss(lambda p, n, m: torch.clamp(m - (n - p), min=0).sum()) == \
+        "incorrect: the loss looks summed over the batch; take the mean"
+    v = check_hinge_loss(lambda p, n, m: torch.clamp(m - (n - p), min=0).mean() + 0.1)
     assert v.startswith("incorrect: wrong result in case ") and "shape" in v
     v = check_hinge_loss(lambda p, n, m: torch.clamp(m - (n - p), min=0))
     assert v.startswith("incorrect: expected one number, got shape")

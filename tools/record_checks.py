@@ -23,8 +23,54 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "ebmlib" / "exercises" / "data"
 
 
+def _candidates(number: int) -> list:
+    """The right and wrong answers of ``tests/test_exercises_chNN.py`` (its top-level functions)."""
+    import importlib
+    import inspect
+
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))
+    module = importlib.import_module(f"test_exercises_ch{number:02d}")
+    return [fn for name, fn in vars(module).items()
+            if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("test_")]
+
+
+def add_mistakes(rec: dict, instructor_check, candidates) -> dict:
+    """``rec`` with the typical mistakes: each wrong answer of the checker's tests that the instructor's
+    checker diagnoses (a hint, not "wrong value ...") while the replay alone would only say "wrong result"."""
+    import torch
+
+    from ebmlib.exercises import _recorded
+    from ebmlib.exercises._common import _guarded
+
+    mistakes = []
+    for fn in candidates:
+        hint = str(instructor_check(fn))
+        if not hint.startswith("incorrect: ") or hint.startswith("incorrect: wrong"):
+            continue
+        try:
+            generic = _recorded.check(_guarded(fn), rec)
+        except Exception:  # noqa: BLE001 - the candidate raises: not a value mistake
+            continue
+        if not generic.startswith("incorrect: wrong result"):
+            continue
+        results = []
+        for args, kwargs, ts, ns, _ in rec["calls"]:
+            state = torch.get_rng_state()
+            try:
+                results.append(_recorded.to_data(_recorded.call(fn, args, kwargs, ts, ns)))
+            except Exception:  # noqa: BLE001
+                results.append(None)
+            finally:
+                torch.set_rng_state(state)
+        if hint[len("incorrect: "):] not in [h for h, _ in mistakes]:
+            mistakes.append((hint[len("incorrect: "):], results))
+    return {**rec, "mistakes": mistakes} if mistakes else rec
+
+
 def record_chapter(chapter, known) -> dict[str, str]:
     """``{checker name: encoded recording}`` for the coding exercises of ``chapter`` (a Chapter)."""
+    from ebmlib.assign.build import instructor_checker
     from ebmlib.assign.build import record_exercise
     from ebmlib.exercises import _recorded
 
@@ -38,7 +84,8 @@ def record_chapter(chapter, known) -> dict[str, str]:
                 raise ValueError(f"{ex.label}: checker {module}.{name} of another chapter")
             if name in out:
                 raise ValueError(f"{ex.label}: checker {name} is called by two exercises")
-            out[name] = _recorded.encode(rec)
+            out[name] = _recorded.encode(add_mistakes(rec, instructor_checker(module, name, ROOT / "book"),
+                                                      _candidates(chapter.number)))
     return out
 
 
@@ -61,8 +108,13 @@ def same_recording(a: dict, b: dict) -> bool:
 
     from ebmlib.exercises._recorded import _arrays
 
-    opts = lambda r: {k: v for k, v in r.items() if k != "calls"}  # noqa: E731
+    opts = lambda r: {k: v for k, v in r.items() if k not in ("calls", "mistakes")}  # noqa: E731
     if opts(a) != opts(b) or len(a["calls"]) != len(b["calls"]):
+        return False
+    ma, mb = a.get("mistakes", []), b.get("mistakes", [])
+    if [h for h, _ in ma] != [h for h, _ in mb] or _skeleton(ma) != _skeleton(mb):
+        return False
+    if not all(np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True) for x, y in zip(_arrays(ma), _arrays(mb))):
         return False
     for ca, cb in zip(a["calls"], b["calls"]):
         if _skeleton(ca) != _skeleton(cb):

@@ -223,7 +223,8 @@ def encode(recording: dict) -> str:
 
     ``{"calls": [...]}`` and optionally ``rtol``, ``atol`` (the closeness of a result), ``compare`` (a
     name in ``COMPARE``), ``detached`` (the result must not require grad), ``unchanged_inputs`` (the
-    function must not change its input tensors in place).
+    function must not change its input tensors in place), ``mistakes`` (``[(hint, results)]``: the
+    results of a typical wrong answer on each call, and what to tell a student whose result is that).
     """
     return base64.b64encode(zlib.compress(pickle.dumps(dict(recording), protocol=4), 9)).decode()
 
@@ -339,6 +340,9 @@ def check(function: Callable, recording: dict) -> str:
             return f"incorrect: detach the result: it should not carry a gradient history ({where})"
         ok = compare(args, got, want) if compare else same(got, want, rtol, atol)
         if not ok:
+            for hint, results in recording.get("mistakes", ()):
+                if results[k - 1] is not None and _mismatch(got, results[k - 1]) is None and same(got, results[k - 1], rtol, atol):
+                    return f"incorrect: {hint}"
             shapes = ", ".join(_describe(x) for x in (*args, *kwargs.values())
                                if not (isinstance(x, tuple) and x and x[0] == "__fn__"))
             return f"incorrect: wrong result in {where} (inputs: {shapes})"
