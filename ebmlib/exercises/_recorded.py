@@ -183,6 +183,13 @@ def _plain(want: Any) -> Any:
     return want
 
 
+def _unpack(got: Any, n: int) -> Any:
+    """A tensor or array of ``n`` rows where ``n`` values were expected, as a list (``a, b = got`` works too)."""
+    if isinstance(got, (torch.Tensor, np.ndarray)) and got.ndim >= 1 and len(got) == n:
+        return list(got)
+    return got
+
+
 def same(got: Any, want: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:
     """``got`` (what a function returned) equals the recorded ``want`` (plain data), to ``rtol``/``atol``."""
     want = _plain(want)
@@ -191,6 +198,7 @@ def same(got: Any, want: Any, rtol: float = RTOL, atol: float = ATOL) -> bool:
     if isinstance(want, dict):
         return isinstance(got, dict) and set(got) == set(want) and all(same(got[k], want[k], rtol, atol) for k in want)
     if isinstance(want, (tuple, list)) and not isinstance(want, np.ndarray):
+        got = _unpack(got, len(want))
         return (isinstance(got, (tuple, list)) and len(got) == len(want)
                 and all(same(g, w, rtol, atol) for g, w in zip(got, want)))
     if want is None or isinstance(want, str):
@@ -260,6 +268,7 @@ def _mismatch(got: Any, want: Any) -> str | None:
     """Why ``got`` cannot be ``want`` (type, length, shape, NaN), or None when only the values differ."""
     want = _plain(want)
     if isinstance(want, (tuple, list)) and not isinstance(want, np.ndarray):
+        got = _unpack(got, len(want))
         if not isinstance(got, (tuple, list)) or len(got) != len(want):
             return f"return {len(want)} values (a tuple), got {_describe(got)}"
         for g, w in zip(got, want):
