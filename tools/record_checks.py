@@ -43,7 +43,7 @@ def add_mistakes(rec: dict, instructor_check, candidates) -> dict:
     from ebmlib.exercises import _recorded
     from ebmlib.exercises._common import _guarded
 
-    mistakes = []
+    mistakes, nonfinite = [], {}
     for fn in candidates:
         hint = str(instructor_check(fn))
         if not hint.startswith("incorrect: ") or hint.startswith("incorrect: wrong"):
@@ -51,6 +51,10 @@ def add_mistakes(rec: dict, instructor_check, candidates) -> dict:
         try:
             generic = _recorded.check(_guarded(fn), rec)
         except Exception:  # noqa: BLE001 - the candidate raises: not a value mistake
+            continue
+        if generic.startswith(f"incorrect: {_recorded.NONFINITE} (case "):
+            case = int(generic.split("(case ")[1].split()[0])
+            nonfinite.setdefault(case, hint[len("incorrect: "):])
             continue
         if not generic.startswith("incorrect: wrong result"):
             continue
@@ -65,7 +69,8 @@ def add_mistakes(rec: dict, instructor_check, candidates) -> dict:
                 torch.set_rng_state(state)
         if hint[len("incorrect: "):] not in [h for h, _ in mistakes]:
             mistakes.append((hint[len("incorrect: "):], results))
-    return {**rec, "mistakes": mistakes} if mistakes else rec
+    return {**rec, **({"mistakes": mistakes} if mistakes else {}),
+            **({"nonfinite_hints": nonfinite} if nonfinite else {})}
 
 
 def record_chapter(chapter, known) -> dict[str, str]:

@@ -232,7 +232,8 @@ def encode(recording: dict) -> str:
     ``{"calls": [...]}`` and optionally ``rtol``, ``atol`` (the closeness of a result), ``compare`` (a
     name in ``COMPARE``), ``detached`` (the result must not require grad), ``unchanged_inputs`` (the
     function must not change its input tensors in place), ``mistakes`` (``[(hint, results)]``: the
-    results of a typical wrong answer on each call, and what to tell a student whose result is that).
+    results of a typical wrong answer on each call, and what to tell a student whose result is that),
+    ``nonfinite_hints`` (``{case number: hint}`` for a result that overflows on that case).
     """
     return base64.b64encode(zlib.compress(pickle.dumps(dict(recording), protocol=4), 9)).decode()
 
@@ -264,6 +265,9 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+NONFINITE = "the result contains NaN or infinite values"
+
+
 def _mismatch(got: Any, want: Any) -> str | None:
     """Why ``got`` cannot be ``want`` (type, length, shape, NaN), or None when only the values differ."""
     want = _plain(want)
@@ -290,7 +294,7 @@ def _mismatch(got: Any, want: Any) -> str | None:
             return None
         return f"expected shape {w.shape}, got {g.shape}" if w.shape else f"expected one number, got shape {g.shape}"
     if not np.isfinite(g).all():
-        return "the result contains NaN or infinite values"
+        return NONFINITE
     return None
 
 
@@ -341,6 +345,8 @@ def check(function: Callable, recording: dict) -> str:
         got = function(*a, **kw)  # exceptions are the caller's to report
         where = f"case {k} of {n}"
         why = _mismatch(got, want)
+        if why == NONFINITE and k in recording.get("nonfinite_hints", {}):
+            return f"incorrect: {recording['nonfinite_hints'][k]}"
         if why:
             return f"incorrect: {why} ({where})"
         w = want
