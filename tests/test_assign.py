@@ -18,12 +18,14 @@ import importlib
 import io
 import json
 import math
+import pickle
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 import torch
 
@@ -341,12 +343,11 @@ def test_nbgrader_source_marks_solutions_tests_and_locked_cells():
     chosen = find_exercises(HOMEWORK, CHAPTERS)
     tests = [c for c in nb["cells"] if c["metadata"]["nbgrader"]["grade"] and c["cell_type"] == "code"]
     assert len(tests) == sum(len(ex.checker_calls) for ex in chosen)
-    # each test either replays the calls recorded at build time (hidden from the release) or, where
-    # an exercise cannot be replayed, asserts the checker's verdict
-    assert all(('assert verdict == "correct"' in c["source"]
-                or ("### BEGIN HIDDEN TESTS" in c["source"] and "replay(" in c["source"]))
+    # each test replays the calls recorded at build time, with the replay code in the cell (nothing
+    # imported from ebmlib.assign), all hidden from the release; no test trusts a checker's verdict
+    assert all("### BEGIN HIDDEN TESTS" in c["source"] and '_replay["replay"](' in c["source"]
+               and "ebmlib.assign" not in c["source"] and "assert verdict" not in c["source"]
                and c["metadata"]["nbgrader"]["locked"] for c in tests)
-    assert any("replay(" in c["source"] for c in tests)
     answers = [c for c in nb["cells"] if c["metadata"]["nbgrader"]["solution"] and c["cell_type"] == "code"]
     assert len(answers) == sum(ex.kind == "code" for ex in chosen)
     assert all("### BEGIN SOLUTION" in c["source"] and "### END SOLUTION" in c["source"] for c in answers)
@@ -468,12 +469,13 @@ def test_grade_reports_each_exercise(tmp_path, capsys):
 def test_replay_grades_by_recorded_values_not_by_the_installed_checker():
     from ebmlib.assign.build import record_exercise
     from ebmlib.assign.replay import replay
+    from ebmlib.exercises import _recorded
 
     known = {ex.label: ex for ch in CHAPTERS for ex in ch.exercises}
     ex = known["ex-ch05-hinge"]
-    (calls,) = record_exercise(ex, known, next(c for c in CHAPTERS if c.number == 5).setup)
-    assert calls is not None and len(calls) >= 3
-    encoded = calls.encode()
+    (rec,) = record_exercise(ex, known, next(c for c in CHAPTERS if c.number == 5).setup, seed=7)
+    assert len(rec["calls"]) >= 3
+    encoded = _recorded.encode(rec)
 
     def right(f_pos, f_neg, margin):
         return (margin - (f_neg - f_pos)).clamp(min=0).mean()
@@ -490,12 +492,29 @@ def test_replay_grades_by_recorded_values_not_by_the_installed_checker():
             replay(wrong, encoded)
 
 
-def test_sampling_exercise_is_not_replayed():
+@pytest.mark.slow
+def test_every_coding_exercise_is_recorded_with_other_cases_than_the_practice_ones(fresh_torch):
+    """Every graded exercise of every chapter (callables and noise included) is replayed with its own
+    values: the recording exists, and at least one of its calls differs from the practice recording
+    that students have (a lookup of the shipped values cannot pass the graded test)."""
+    import json
+
     from ebmlib.assign.build import record_exercise
+    from ebmlib.exercises import _recorded
 
     known = {ex.label: ex for ch in CHAPTERS for ex in ch.exercises}
-    ex = known["ex-ch06-mh-step"]
-    assert record_exercise(ex, known, next(c for c in CHAPTERS if c.number == 6).setup) == [None]
+    coding = [ex for ex in known.values() if ex.kind == "code"]
+    assert len(coding) >= 32
+    for ex in coding:
+        setup = next(c for c in CHAPTERS if c.number == ex.chapter).setup
+        shipped = json.loads((ROOT / "ebmlib" / "exercises" / "data" / f"ch{ex.chapter:02d}.json").read_text())
+        for (module, name), rec in zip(ex.checkers, record_exercise(ex, known, setup, seed=424242)):
+            practice = _recorded.decode(shipped[name])
+            graded = {pickle.dumps(c[:2]) for c in rec["calls"]}
+            seen = {pickle.dumps(c[:2]) for c in practice["calls"]}
+            assert graded - seen, f"{ex.label}: the graded cases are the practice ones"
+            with pytest.raises(AssertionError, match="not attempted"):
+                _recorded.replay(lambda *a, **k: (_ for _ in ()).throw(NotImplementedError()), _recorded.encode(rec))
 
 
 def test_cited_equations_are_written_out():
@@ -508,3 +527,29 @@ def test_cited_equations_are_written_out():
 
 def known_equations():
     return {k for ch in CHAPTERS for k in ch.equations}
+
+
+def test_list_imports_neither_torch_nor_numpy_from_the_assign_modules():
+    """``python -m ebmlib.assign --list`` needs no torch: ebmlib.assign's own modules import none (the
+    package's ``__init__`` is skipped here; whether it imports torch is the package's business)."""
+    code = ("import sys, types, io, contextlib\n"
+            "pkg = types.ModuleType('ebmlib'); pkg.__path__ = [sys.argv[1]]; sys.modules['ebmlib'] = pkg\n"
+            "from ebmlib.assign.__main__ import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--list']) == 0\n"
+            "print(sorted(m for m in ('torch', 'numpy', 'scipy', 'matplotlib') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "ebmlib")], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
+
+
+def test_nbgrader_needs_a_clone_and_refuses_the_practice_seed(tmp_path, capsys):
+    import shutil
+
+    book = tmp_path / "book"  # the chapters without the repository around them (no instructor/)
+    shutil.copytree(ROOT / "book", book, ignore=shutil.ignore_patterns("_build", "*.png"))
+    code = subprocess.run([sys.executable, "-m", "ebmlib.assign", "--book", str(book), "ex-ch05-hinge", "--nbgrader",
+                           "-o", str(tmp_path / "hw.ipynb")], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert code.returncode == 2 and "clone of the course repository" in code.stderr
+    assert cli(["ex-ch05-hinge", "--nbgrader", "--seed", "0", "-o", str(tmp_path / "hw0.ipynb")]) == 2
+    assert "practice" in capsys.readouterr().err

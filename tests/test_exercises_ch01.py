@@ -5,7 +5,7 @@ import re
 import pytest
 import torch
 
-from ebmlib.exercises.ch01 import (check_gradient_inference, check_gradient_step, check_min_sum_chain,
+from instructor.exercises.ch01 import (check_gradient_inference, check_gradient_step, check_min_sum_chain,
                                    check_parabola_grad)
 from ebmlib.inference import min_sum_chain
 

@@ -4,7 +4,7 @@
 import torch
 
 from ebmlib import EllipseDecoder, infer_latent, latent_energy_table
-from ebmlib.exercises import ch02
+from instructor.exercises import ch02
 
 
 # ------------------------------------------------------------------ latent energy table

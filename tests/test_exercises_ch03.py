@@ -5,7 +5,7 @@ import math
 import torch
 
 from ebmlib import free_energy, gibbs_on_grid
-from ebmlib.exercises import ch03
+from instructor.exercises import ch03
 
 
 # ------------------------------------------------------------------ soft minimum

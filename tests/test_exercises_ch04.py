@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from ebmlib import conditional_free_energy
-from ebmlib.exercises import ch04
+from instructor.exercises import ch04
 
 
 # ------------------------------------------------------------------ zero-temperature free energy

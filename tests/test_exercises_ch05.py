@@ -3,7 +3,7 @@
 import torch
 import torch.nn.functional as F
 
-from ebmlib.exercises.ch05 import check_hinge_loss, check_log_loss
+from instructor.exercises.ch05 import check_hinge_loss, check_log_loss
 
 
 # ---------------------------------------------------------------- hinge loss
@@ -90,7 +90,7 @@ def test_verdicts_never_reveal_the_expected_value():
 
 # ---------------------------------------------------------------- maximum-likelihood gradient
 
-from ebmlib.exercises.ch05 import check_ml_gradient  # noqa: E402
+from instructor.exercises.ch05 import check_ml_gradient  # noqa: E402
 from ebmlib.losses import ml_gradient as library_ml_gradient  # noqa: E402
 
 

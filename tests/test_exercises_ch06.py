@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from ebmlib.exercises.ch06 import check_leapfrog, check_mh_step, check_rbm_free_energy, check_ula_covariance
+from instructor.exercises.ch06 import check_leapfrog, check_mh_step, check_rbm_free_energy, check_ula_covariance
 
 
 # --- reference solutions (as in the notebook) and typical mistakes -------------------------------

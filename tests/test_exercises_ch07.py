@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from ebmlib.exercises import Verdict
-from ebmlib.exercises.ch07 import check_nce_loss, check_score_matching_loss, check_sm_precision
+from instructor.exercises.ch07 import check_nce_loss, check_score_matching_loss, check_sm_precision
 from ebmlib.losses import nce_loss, score_matching_loss
 
 

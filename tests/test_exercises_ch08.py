@@ -4,7 +4,7 @@ import re
 
 import torch
 
-from ebmlib.exercises.ch08 import check_ista, check_lloyd_step, check_pca_energy
+from instructor.exercises.ch08 import check_ista, check_lloyd_step, check_pca_energy
 
 
 # ---------------------------------------------------------------- one k-means sweep

@@ -3,7 +3,7 @@
 import torch
 from sklearn.metrics import roc_auc_score
 
-from ebmlib.exercises.ch09 import check_auroc, check_logit_energy, check_sgld_step
+from instructor.exercises.ch09 import check_auroc, check_logit_energy, check_sgld_step
 
 # ---------------------------------------------------------------- AUROC
 

@@ -5,7 +5,7 @@ import math
 import torch
 
 from ebmlib import losses, models
-from ebmlib.exercises.ch10 import check_central_interval, check_energy_score, check_variational_free_energy
+from instructor.exercises.ch10 import check_central_interval, check_energy_score, check_variational_free_energy
 
 
 def stub(*args):

@@ -7,7 +7,7 @@ import math
 import torch
 
 from ebmlib import joint_embedding as je
-from ebmlib.exercises.ch11 import check_effective_rank, check_info_nce, check_vicreg_covariance
+from instructor.exercises.ch11 import check_effective_rank, check_info_nce, check_vicreg_covariance
 
 
 def _info_nce(h_x, h_y, temperature):

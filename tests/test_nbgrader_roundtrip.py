@@ -25,7 +25,9 @@ from ebmlib.assign import find_exercises, load_catalogue  # noqa: E402
 from ebmlib.assign.build import points  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELS = ["ex-ch01-gradient-inference", "ex-ch03-soft-minimum", "ex-ch05-hinge", "ex-ch05-hot-limit"]
+# gradient-inference and mh-step take a callable (an energy) and mh-step its noise: recorded too
+LABELS = ["ex-ch01-gradient-inference", "ex-ch03-soft-minimum", "ex-ch05-hinge", "ex-ch05-hot-limit",
+          "ex-ch06-mh-step"]
 WRONG = "ex-ch05-hinge"  # the exercise answered wrongly in the third submission
 
 pytestmark = pytest.mark.slow
@@ -114,8 +116,12 @@ def test_release_has_no_solutions(course):
     assert "nbgrader source" not in text and "solutions between markers" not in text
     assert "HIDDEN TESTS" not in text and "replay(" not in text
     source = "\n".join("".join(c["source"]) for c in course["source"]["cells"])
-    # ex-ch03-soft-minimum and ex-ch05-hinge are replayed; ex-ch01-gradient-inference takes a callable
-    assert source.count("### BEGIN HIDDEN TESTS") == 2, "the replayable exercises are graded by recorded values"
+    # every coding exercise is graded by values recorded at build time, with the replay code in the
+    # hidden cell: no test asks the installed checker or imports ebmlib.assign
+    coding = [ex for ex in find_exercises(LABELS, chapters) if ex.kind == "code"]
+    assert source.count("### BEGIN HIDDEN TESTS") == sum(len(ex.checker_calls) for ex in coding) == 5
+    assert "assert verdict" not in source and "ebmlib.assign" not in source
+    assert "_b64" not in text and "zlib" not in text
     for ex in find_exercises(LABELS, chapters):
         body = ex.solution if ex.kind == "code" else ex.solution_text
         for line in body.splitlines():

@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="write every chapter notebook without its solutions into OUT_DIR")
     parser.add_argument("--grade", nargs="+", metavar="NOTEBOOK",
                         help="run handed-in assignment notebooks and report each exercise's verdict")
+    parser.add_argument("--seed", type=int, help="with --nbgrader: the seed of the graded tests' random cases "
+                        "(default: derived from the title and the labels; 0, the practice cases, is refused)")
     parser.add_argument("--book", metavar="DIR", help="the folder of the chapter notebooks (default: book/)")
     args = parser.parse_args(argv)
 
@@ -93,8 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     if added:
         print(f"added, because a chosen exercise builds on it: {', '.join(added)}", file=sys.stderr)
     out = Path(args.output)
-    nb = build_assignment(args.labels, solutions=args.solutions, nbgrader=args.nbgrader,
-                          title=args.title or out.stem, chapters=chapters)
+    try:
+        nb = build_assignment(args.labels, solutions=args.solutions, nbgrader=args.nbgrader,
+                              title=args.title or out.stem, chapters=chapters, book_dir=args.book,
+                              seed=args.seed)
+    except (RuntimeError, ValueError) as err:  # no clone (instructor/), seed 0
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     version = "instructor version" if args.solutions else "nbgrader source" if args.nbgrader else "student version"

@@ -8,8 +8,10 @@ Three versions of the same assignment, all generated from the chapter notebooks:
 - the instructor's (``solutions=True``): the reference solutions in place of the stubs;
 - an nbgrader source notebook (``nbgrader=True``): read-only context cells, one autograded-answer
   cell per coding exercise with ``### BEGIN SOLUTION`` / ``### END SOLUTION`` around the reference
-  code, one autograded test cell per checker call (it asserts the verdict is "correct"), and a
-  manually graded answer cell per pen-and-paper exercise.
+  code, one autograded test cell per checker call (it prints the practice checker's verdict and, hidden
+  from the release, replays calls recorded now with the instructor's checker on cases drawn from the
+  assignment's seed: :mod:`ebmlib.assign.replay`), and a manually graded answer cell per
+  pen-and-paper exercise. Building it needs a clone of the course repository (``instructor/``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import zlib
 from pathlib import Path
+from typing import Callable
 
-from .catalogue import Chapter, Exercise, bound_names, load_catalogue
+from .catalogue import Chapter, Exercise, bound_names, default_book_dir, load_catalogue
+from .replay import test_code
 
 __all__ = ["find_exercises", "build_assignment", "nbgrader_solution", "to_plain_markdown", "points"]
 
@@ -62,19 +67,42 @@ def _checked_function(call: str) -> str:
     return node.args[0].id
 
 
-def record_exercise(ex: Exercise, known: dict[str, Exercise], setup: str) -> list:
-    """For each checker call of ``ex``, the calls it makes to the reference solution (or None).
+def instructor_checker(module: str, name: str, book_dir: str | Path | None = None) -> Callable:
+    """The instructor's checker ``name`` for the practice checker module ``module`` (``ebmlib.exercises.chNN``).
 
-    Runs the chapter's setup, the exercise's imports and context, the reference solutions of the
-    exercises it builds on and its own, then each checker on the reference wrapped in a recorder
-    (:func:`ebmlib.assign.replay.record`).
+    It lives in ``instructor/exercises/chNN.py`` of a clone of the course repository (the folder above
+    ``book_dir``), not in the installed ebmlib; ``RuntimeError`` if there is none.
     """
     import importlib
+    import sys
 
+    chapter = module.rsplit(".", 1)[-1]
+    root = (Path(book_dir) if book_dir is not None else default_book_dir()).resolve().parent
+    if (root / "instructor" / "exercises").is_dir() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        mod = importlib.import_module(f"instructor.exercises.{chapter}")
+    except ImportError as err:
+        raise RuntimeError("graded tests are recorded with the instructor's checkers (instructor/exercises/ in a "
+                           "clone of the course repository): build nbgrader assignments from a clone, with "
+                           "--book pointing at its book/ folder") from err
+    return getattr(mod, name)
+
+
+def record_exercise(ex: Exercise, known: dict[str, Exercise], setup: str, *, seed: int = 0,
+                    book_dir: str | Path | None = None) -> list[dict]:
+    """For each checker call of ``ex``, the calls the instructor's checker makes to the reference solution.
+
+    Runs the chapter's setup, the exercise's imports, the reference solutions of the exercises it
+    builds on and its own, then each instructor checker (:func:`instructor_checker`), its random cases
+    drawn with ``seed`` (0: the practice cases), on the reference wrapped in a recorder
+    (:func:`ebmlib.assign.replay.record`). The chapter's context cells run only if the reference
+    solutions need them (they can be slow: chapter 10's train models). ``ValueError`` if an exercise
+    cannot be recorded.
+    """
     from .catalogue import _parse
     from .replay import record
 
-    ns: dict = {"__name__": "__assignment__", "get_ipython": lambda: None}
     order, seen = [], set()
 
     def add(label: str) -> None:
@@ -86,15 +114,24 @@ def record_exercise(ex: Exercise, known: dict[str, Exercise], setup: str) -> lis
         order.append(known[label])
 
     add(ex.label)
-    code = [setup] + [c for e in order for c in (*e.imports, *e.context, _strip_checker_calls(e.solution))]
-    for snippet in code:
-        exec(compile(_parse(snippet), "<assignment>", "exec"), ns)  # noqa: S102 - the book's own code
-    out = []
-    for k, call in enumerate(ex.checker_calls):
-        module, name = ex.checkers[k]
-        check = getattr(importlib.import_module(module), name)
-        out.append(record(check, ns[_checked_function(call)]))
-    return out
+    checkers = [instructor_checker(module, name, book_dir) for module, name in ex.checkers]
+    from instructor.exercises import _seed  # importable now (instructor_checker put the clone on the path)
+
+    def run(with_context: bool) -> list[dict]:
+        ns: dict = {"__name__": "__assignment__", "get_ipython": lambda: None}
+        code = [setup] + [c for e in order for c in (*e.imports, *(e.context if with_context else ()),
+                                                     _strip_checker_calls(e.solution))]
+        for snippet in code:
+            exec(compile(_parse(snippet), "<assignment>", "exec"), ns)  # noqa: S102 - the book's own code
+        with _seed.offset(seed):
+            return [record(check, ns[_checked_function(call)]) for check, call in zip(checkers, ex.checker_calls)]
+
+    if any(e.context for e in order):
+        try:  # without the context cells first: most reference solutions do not need them
+            return run(False)
+        except Exception:  # noqa: BLE001 - a name the context defines: run it
+            pass
+    return run(True)
 
 
 def _all_exercises(chapters: list[Chapter]) -> dict[str, Exercise]:
@@ -217,12 +254,14 @@ class _Notebook:
 
 def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bool = False,
                      title: str | None = None, book_dir: str | Path | None = None,
-                     chapters: list[Chapter] | None = None) -> dict:
+                     chapters: list[Chapter] | None = None, seed: int | None = None) -> dict:
     """The assignment notebook (nbformat 4 JSON) with the exercises ``labels``, in that order.
 
     Exercises that a chosen one builds on (``requires``) are added before it. ``solutions`` puts the
     reference solutions in place of the stubs; ``nbgrader`` writes nbgrader's source notebook (which
-    holds the solutions, between markers). Raises ``KeyError`` for an unknown label.
+    holds the solutions, between markers) whose graded tests replay calls recorded now, with random
+    cases drawn from ``seed`` (default: a number derived from the title and the labels; never the
+    practice checkers' cases). Raises ``KeyError`` for an unknown label.
     """
     if solutions and nbgrader:
         raise ValueError("choose either solutions=True or nbgrader=True (the nbgrader source holds the solutions)")
@@ -232,6 +271,10 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     titles = {k: v for ch in chapters for k, v in ch.ref_titles.items()}
     equations = {k: v for ch in chapters for k, v in ch.equations.items()}
     exercises_by_label = _all_exercises(chapters)
+    if seed is None:  # the same assignment gets the same cases; 0 is the practice checkers'
+        seed = 1 + zlib.crc32(("\n".join([title or ""] + [ex.label for ex in exercises])).encode()) % 2_000_000_000
+    elif seed == 0:
+        raise ValueError("seed 0 draws the practice checkers' cases, which students have: choose another")
     nb = _Notebook(nbgrader)
 
     minutes = [ex.minutes for ex in exercises]
@@ -245,7 +288,7 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     head = (f"# {title or 'Assignment'}{edition}\n\nExercises from *Energy-Based Models: a course companion*"
             f"{total}:\n\n{listing}\n\nRun the setup cell first, then each exercise from top to bottom. A "
             "coding exercise ends with a call to its checker, which answers `correct`, `incorrect: ...` "
-            "(with a hint) or `not attempted`.")
+            "(what differs) or `not attempted`.")
     nb.add("markdown", head, grade_id="title")
     nb.add("code", by_number[exercises[0].chapter].setup, grade_id="setup")
 
@@ -275,20 +318,17 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
         if nbgrader:
             nb.add("code", nbgrader_solution(ex.solution, ex.stub), grade_id=f"{ex.label}-solution", solution=True)
             share = points(ex) / len(ex.checker_calls)
-            recorded = record_exercise(ex, exercises_by_label, by_number[ex.chapter].setup)
+            recorded = record_exercise(ex, exercises_by_label, by_number[ex.chapter].setup, seed=seed,
+                                       book_dir=book_dir)
             for k, call in enumerate(ex.checker_calls):
                 module, name = ex.checkers[k]
-                calls = recorded[k]
-                if calls is None:  # not replayable (see ebmlib.assign.replay): the checker's verdict grades
-                    test = (f"# Autograded: {share:g} point(s)\nfrom {module} import {name}\n\n"
-                            f"verdict = {call}\nprint(verdict)\nassert verdict == \"correct\", verdict")
-                else:  # graded by the values recorded now, hidden from the student's release
-                    fn = _checked_function(call)
-                    test = (f"# Autograded: {share:g} point(s). The checker's verdict is for your information;\n"
-                            f"# the grade comes from tests that the release does not show.\n"
-                            f"from {module} import {name}\n\nprint({call})\n"
-                            f"### BEGIN HIDDEN TESTS\nfrom ebmlib.assign.replay import replay\n\n"
-                            f"replay({fn}, \"{calls.encode()}\")\n### END HIDDEN TESTS")
+                # graded by the values recorded now (other cases than the practice checker's), with the
+                # replay code in the cell, all hidden from the student's release
+                test = (f"# Autograded: {share:g} point(s). The checker's verdict is for your practice;\n"
+                        f"# the grade comes from tests that the release does not show.\n"
+                        f"from {module} import {name}\n\nprint({call})\n"
+                        f"### BEGIN HIDDEN TESTS\n{test_code(_checked_function(call), recorded[k])}\n"
+                        f"### END HIDDEN TESTS")
                 nb.add("code", test, grade_id=f"{ex.label}-test-{k}", grade=True, pts=share, exercise=ex.label)
             continue
         if solutions:
@@ -306,7 +346,7 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
             "ebmlib_assignment": {"exercises": [ex.label for ex in exercises], "solutions": solutions,
-                                  "nbgrader": nbgrader},
+                                  "nbgrader": nbgrader, **({"seed": seed} if nbgrader else {})},
         },
         "nbformat": 4,
         "nbformat_minor": 5,

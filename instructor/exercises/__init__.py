@@ -1,0 +1,1 @@
+"""The exercise checkers with their references (instructor-only; see :mod:`instructor`)."""
