@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_int, check_limits
-from .._figures import LAYOUT, check_finite_array, new_axes, to_numpy
+from ._base import LAYOUT, check_finite_array, new_axes, to_numpy
 
 __all__ = ["image_grid", "plot_image_rows", "plot_energy_curves"]
 

@@ -13,11 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_nonneg_int, check_positive
-from .._figures import new_axes
+from .._checks import check_limits, check_nonneg_int, check_positive
+from ._base import Energy, check_finite_array, new_axes, panels, to_numpy
 from ..errors import DivergenceError
 from ..samplers import hmc, langevin, mala, metropolis_hastings
-from ._common import _check_finite, _check_lim, _small_multiples, _to_numpy
 from .landscapes import energy_grid
 
 __all__ = [
@@ -79,8 +78,8 @@ def plot_samples(samples, *, energy: Energy | None = None, xlim=(-3.0, 3.0), yli
         The axes drawn on.
     """
     ax = _ax(ax)
-    xlim, ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
-    y = _check_finite(_to_numpy(samples), "samples")
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    y = check_finite_array(to_numpy(samples), "samples")
     if y.ndim != 2 or y.shape[1] != 2:
         raise ValueError(f"samples must have shape (N, 2), got {y.shape}")
     if grid is None and energy is not None:
@@ -129,7 +128,7 @@ def draw_sampler_run(ax: plt.Axes, energy: Energy, name: str, step_size: float, 
         grid, energy = None, None
     plot_samples(traj[-1], xlim=xlim, ylim=ylim, mean=mean, cov=cov, ax=ax, color=COLORS[name], grid=grid,
                  energy=None if grid is not None else energy)
-    path = _to_numpy(traj[:, 0])
+    path = to_numpy(traj[:, 0])
     ax.plot(path[:, 0], path[:, 1], "-", color="k", lw=0.5)
     ax.plot(path[0, 0], path[0, 1], "ko", ms=3)
     rate_txt = "" if rate is None else f", accept {rate:.2f}"
@@ -153,7 +152,7 @@ def plot_sampler_grid(energy: Energy, step_sizes: Mapping[str, Sequence[float]],
     ncols = len(step_sizes[names[0]])
     if any(len(step_sizes[n]) != ncols for n in names):
         raise ValueError("step_sizes must give every sampler the same number of step sizes")
-    fig, axes = _small_multiples(len(names) * ncols, ncols, panel_size, xlabel="$y_1$", ylabel="$y_2$")
+    fig, axes = panels(len(names) * ncols, ncols, panel_size, xlabel="$y_1$", ylabel="$y_2$")
     grid = energy_grid(energy, xlim, ylim, 61) if contours else None
     for r, name in enumerate(names):
         for c, s in enumerate(step_sizes[name]):
@@ -180,7 +179,7 @@ def plot_acceptance_curves(step_sizes: Mapping[str, Sequence[float]], rates: Map
     """
     ax = _ax(ax)
     for name in step_sizes:
-        s, r = np.asarray(step_sizes[name], float), _check_finite(np.asarray(rates[name], float), "rates")
+        s, r = np.asarray(step_sizes[name], float), check_finite_array(np.asarray(rates[name], float), "rates")
         color = COLORS.get(name)
         ax.plot(s, r, "o-", ms=3, color=color, label=name)
         if optima and name in optima:
@@ -206,7 +205,7 @@ def plot_hop_rates(betas: Sequence[float], rates: Mapping[str, Sequence[float]],
     ax = _ax(ax)
     b = np.asarray(betas, float)
     for name, r in rates.items():
-        r = _check_finite(np.asarray(r, float), "rates")
+        r = check_finite_array(np.asarray(r, float), "rates")
         ax.plot(b, r, "o-", color=COLORS.get(name), label=name)
     if barrier is not None:
         first = np.asarray(next(iter(rates.values())), float)[0]
@@ -222,7 +221,7 @@ def plot_traces(traces: Mapping[str, Sequence[float]], *, ax: plt.Axes | None = 
     """Trace plots of one coordinate of a chain, per sampler (x: the gradient count of each point)."""
     ax = _ax(ax)
     for name, tr in traces.items():
-        tr = _check_finite(np.asarray(_to_numpy(tr), float), "traces")
+        tr = check_finite_array(np.asarray(to_numpy(tr), float), "traces")
         xs = np.arange(len(tr)) if x is None else np.asarray(x[name] if isinstance(x, Mapping) else x, float)
         ax.plot(xs, tr, lw=0.7, color=COLORS.get(name.split()[0]), label=name)
     ax.set_xlabel("gradient evaluations")
@@ -236,7 +235,7 @@ def plot_autocorrelations(acfs: Mapping[str, Sequence[float]], *, ax: plt.Axes |
     """Autocorrelation against lag per sampler; with ``cost`` (gradients per step) the x axis is gradients."""
     ax = _ax(ax)
     for name, rho in acfs.items():
-        rho = _check_finite(np.asarray(_to_numpy(rho), float), "acfs")
+        rho = check_finite_array(np.asarray(to_numpy(rho), float), "acfs")
         k = np.arange(len(rho)) * (cost[name] if cost else 1)
         ax.plot(k, rho, lw=1.2, color=COLORS.get(name), label=name)
     ax.axhline(0, color="0.6", lw=0.6)
@@ -256,10 +255,10 @@ def plot_ula_bias(step_sizes: Sequence[float], measured: Sequence[float], discre
     """
     ax = _ax(ax)
     s = np.asarray(step_sizes, float)
-    ax.plot(s, _check_finite(np.asarray(discrete, float), "discrete"), "-", color="tab:orange",
+    ax.plot(s, check_finite_array(np.asarray(discrete, float), "discrete"), "-", color="tab:orange",
             label="exact discrete-time (AR(1))")
     m_at = s if measured_at is None else np.asarray(measured_at, float)
-    ax.plot(m_at, _check_finite(np.asarray(measured, float), "measured"), "o", color="k", ms=4, label="ULA samples")
+    ax.plot(m_at, check_finite_array(np.asarray(measured, float), "measured"), "o", color="k", ms=4, label="ULA samples")
     ax.axhline(truth, color="0.3", ls="--", lw=1, label=r"target ($\epsilon \to 0$)")
     ax.set_xlabel(r"step size $\epsilon$")
     ax.set_ylabel(label)
@@ -275,8 +274,8 @@ def plot_state_probabilities(p_exact, freq, *, ax: plt.Axes | None = None, top: 
         top: show only the ``top`` most probable states.
     """
     ax = _ax(ax)
-    p, f = _check_finite(np.asarray(_to_numpy(p_exact), float), "p_exact"), _check_finite(
-        np.asarray(_to_numpy(freq), float), "freq")
+    p, f = check_finite_array(np.asarray(to_numpy(p_exact), float), "p_exact"), check_finite_array(
+        np.asarray(to_numpy(freq), float), "freq")
     if p.shape != f.shape:
         raise ValueError(f"p_exact and freq must have the same shape, got {p.shape} and {f.shape}")
     order = np.argsort(-p)[: top or len(p)]

@@ -10,8 +10,7 @@ import numpy as np
 import torch
 
 from .._checks import check_int, check_positive
-from .._figures import LAYOUT, new_axes
-from .._figures import to_numpy as _to_numpy
+from ._base import LAYOUT, new_axes, panels, to_numpy
 from ..latent import latent_free_energy, latent_grid
 from .free_energy import plot_free_energy_sections
 from .landscapes import energy_grid
@@ -38,27 +37,27 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
 
     See chapter 5.
     """
-    g = _to_numpy(gap)
+    g = to_numpy(gap)
     if g.ndim != 1 or not values:
         raise ValueError(f"gap must have shape (n,) and values must not be empty, got {g.shape} and {len(values)} losses")
-    panels = [values] if slopes is None else [values, slopes]
-    for d in panels:
+    series = [values] if slopes is None else [values, slopes]
+    for d in series:
         for name, v in d.items():
-            if _to_numpy(v).shape != g.shape:
-                raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {_to_numpy(v).shape}")
+            if to_numpy(v).shape != g.shape:
+                raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {to_numpy(v).shape}")
     if axes is None:
-        fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.5), squeeze=False,
+        fig, axes = plt.subplots(1, len(series), figsize=(4.6 * len(series), 3.5), squeeze=False,
                                  layout=LAYOUT)
         axes = list(axes[0])
     else:
         axes = list(np.atleast_1d(axes))
-        if len(axes) != len(panels):
-            raise ValueError(f"need {len(panels)} axes, got {len(axes)}")
+        if len(axes) != len(series):
+            raise ValueError(f"need {len(series)} axes, got {len(axes)}")
         fig = axes[0].figure
     ylabels = ["loss $l$", r"push $-\partial l / \partial(\mathrm{gap})$"]
-    for ax, d, ylabel in zip(axes, panels, ylabels):
+    for ax, d, ylabel in zip(axes, series, ylabels):
         for k, (name, v) in enumerate(d.items()):
-            ax.plot(g, _to_numpy(v), color=f"C{k}", lw=1.8, label=name)
+            ax.plot(g, to_numpy(v), color=f"C{k}", lw=1.8, label=name)
         if margin is not None:
             ax.axvline(margin, color="0.4", ls=":", lw=1)
         ax.axhline(0.0, color="0.7", lw=0.8)
@@ -82,7 +81,7 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
 
     See chapter 5.
     """
-    d = _to_numpy(data)
+    d = to_numpy(data)
     if d.ndim != 2 or d.shape[1] != 2:
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
     n = check_int(n, "n")
@@ -91,7 +90,7 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     z = np.linspace(0.0, 2 * np.pi, n)
     styles = ["-", "--", "-.", ":"]
     for k, (label, w) in enumerate(fits.items()):
-        w = _to_numpy(w.w if isinstance(w, torch.nn.Module) and hasattr(w, "w") else w).astype(float).reshape(-1)
+        w = to_numpy(w.w if isinstance(w, torch.nn.Module) and hasattr(w, "w") else w).astype(float).reshape(-1)
         if w.shape != (2,):
             raise ValueError(f"fit {label!r} must give two half-axes (w1, w2), got shape {w.shape}")
         ax.plot(w[0] * np.cos(z), w[1] * np.sin(z), styles[k % 4], color=f"C{k}", lw=1.8, label=label)
@@ -133,7 +132,7 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
         raise ValueError(f"need vmin < vmax, got vmin={vmin!r}, vmax={vmax!r}")
     if shift is not None and set(shift) != set(energies):
         raise ValueError(f"shift must have the same labels as energies {list(energies)}, got {list(shift)}")
-    d = None if data is None else _to_numpy(data)
+    d = None if data is None else to_numpy(data)
     if d is not None and (d.ndim != 2 or d.shape[1] != 2):
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
     k = len(energies)
@@ -171,7 +170,7 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
     See chapter 5.
     """
     b = np.asarray([float(v) for v in betas])
-    f = _to_numpy(fits).astype(float)
+    f = to_numpy(fits).astype(float)
     if f.ndim != 2 or f.shape[0] != b.size or f.shape[1] != len(labels):
         raise ValueError(f"fits must have shape ({b.size}, {len(labels)}), got {f.shape}")
     finite = np.isfinite(b)
@@ -184,7 +183,7 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
         ax.plot(x[finite], f[finite, p], "o-", color=f"C{p}", label=name)
         ax.plot(x[~finite], f[~finite, p], "s", color=f"C{p}", ms=7)
         if true is not None:
-            ax.axhline(float(_to_numpy(true).reshape(-1)[p]), color=f"C{p}", ls=":", lw=1)
+            ax.axhline(float(to_numpy(true).reshape(-1)[p]), color=f"C{p}", ls=":", lw=1)
     ax.set_xscale("log")
     ticks = list(x[finite]) + list(x[~finite][:1])
     ax.set_xticks(ticks, [f"{v:g}" for v in b[finite]] + (["$\\infty$"] if (~finite).any() else []))

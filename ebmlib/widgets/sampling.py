@@ -13,10 +13,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from .._checks import check_in_range, check_nonneg_int, check_tensor
-from .._figures import LAYOUT
+from .._checks import check_in_range, check_limits, check_nonneg_int, check_tensor
 from ..plotting import SAMPLERS, draw_sampler_run, energy_grid
-from ..plotting._common import _check_lim
+from ..plotting._base import LAYOUT
 from ._common import FigureWidget
 from .landscapes import _show_figure
 
@@ -51,7 +50,7 @@ class SamplerWidget(FigureWidget):
         step_size, lo, hi = check_in_range(step_size, step_range, "step_size", "step_range")
         self.energy, self.y0 = energy, y0
         self.steps = check_nonneg_int(steps, "steps")
-        self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
+        self.xlim, self.ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
         self.mean, self.cov, self.generator = mean, cov, generator
         self.grid = energy_grid(energy, self.xlim, self.ylim, 61)  # computed once
         self.rate: float | None = None
