@@ -494,20 +494,20 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
          extra=(("p_model: mismatch", {"p_model": _p[:1]}, expects("p_model")),
                 ("context_labels: count", {"context_labels": ["a"]}, r"need 2 context labels"))),
     # chapter 6: sampling
-    Spec("plotting.run_sampler", plotting.run_sampler, {"name": "MALA", "energy": QUAD, "y0": _Y0S, "step_size": 0.1,
-                                                         "steps": 2},
-         numbers={"name": {"unknown": "NUTS"}, "step_size": POSITIVE}),
     Spec("plotting.plot_samples", plotting.plot_samples, {"samples": _y()},
          numbers={"xlim": LIMITS},
          extra=(("samples: wrong shape", {"samples": torch.zeros(5, 3)}, expects("samples")),
                 ("samples: nan", {"samples": _poison(_y(), math.nan)}, expects("samples")))),
     Spec("plotting.draw_sampler_run", plotting.draw_sampler_run,
-         {"energy": QUAD, "name": "MH", "step_size": 0.5, "y0": _Y0S, "steps": 2},
-         call=lambda **kw: plotting.draw_sampler_run(plt.subplots()[1], **kw),
-         numbers={"step_size": POSITIVE, "steps": STEPS, "name": {"unknown": "Gibbs"}}),
+         {"trajectory": torch.zeros(3, 4, 2, dtype=F64), "name": "MH", "step_size": 0.5, "rate": 0.5},
+         numbers={"step_size": POSITIVE, "name": {"unknown": "NUTS"}, "xlim": LIMITS},
+         extra=(("trajectory: wrong shape", {"trajectory": torch.zeros(3, 4, 3)}, expects("trajectory")),)),
     Spec("plotting.plot_sampler_grid", plotting.plot_sampler_grid,
          {"energy": QUAD, "step_sizes": {"MH": [0.5], "MALA": [0.1]}, "y0": _Y0S, "steps": 2},
-         numbers={"xlim": LIMITS, "step_sizes": {"ragged": {"MH": [0.5], "MALA": [0.1, 0.2]}}}),
+         numbers={"xlim": LIMITS, "steps": STEPS,
+                  "step_sizes": {"ragged": {"MH": [0.5], "MALA": [0.1, 0.2]}, "empty": {},
+                                 "zero": {"MH": [0.0]}}},
+         extra=(("axes: too few", {"axes": [plt.subplots()[1]]}, expects("axes")),)),
     Spec("plotting.plot_acceptance_curves", plotting.plot_acceptance_curves,
          {"step_sizes": {"MH": [0.1, 1.0]}, "rates": {"MH": [0.5, 0.2]}},
          numbers={"rates": {"nan": {"MH": [0.5, math.nan]}}}),
@@ -851,6 +851,9 @@ LOSSES += [
 ]
 
 SAMPLERS += [
+    Spec("samplers.run_sampler", samplers.run_sampler, {"name": "MALA", "energy": QUAD, "y0": _Y0S, "step_size": 0.1,
+                                                         "steps": 2},
+         numbers={"name": {"unknown": "NUTS"}, "step_size": POSITIVE, "steps": STEPS, "generator": GENERATOR}),
     Spec("samplers.annealed_langevin", samplers.annealed_langevin,
          {"score": GAUSS_SCORE, "y0": _y(), "sigmas": SIG3, "steps": 2, "step_size": 0.01}, tensors=("y0", "sigmas"),
          skip={"y0": {"wrong ndim value": torch.zeros(2, dtype=F64)}},  # (B, ...) is accepted: a (D,) has no batch

@@ -22,7 +22,6 @@ from .latent import (
     plot_two_wells,
 )
 from .sampling import (
-    SAMPLERS,
     draw_sampler_run,
     plot_acceptance_curves,
     plot_autocorrelations,
@@ -32,7 +31,6 @@ from .sampling import (
     plot_state_probabilities,
     plot_traces,
     plot_ula_bias,
-    run_sampler,
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
 from .today import (
@@ -59,7 +57,7 @@ __all__ = [
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits", "plot_energy_panels", "plot_fit_vs_beta", "plot_warm_training",
     # sampling from an energy (chapter 6)
-    "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
+    "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
     # contrastive methods (chapter 7)
     "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",

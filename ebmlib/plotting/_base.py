@@ -50,6 +50,14 @@ def new_axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> plt.Axes:
     return ax
 
 
+def given_axes(axes, k: int) -> tuple[plt.Figure, list[plt.Axes]]:
+    """The first ``k`` of the caller's ``axes`` (any nesting, reading order) and their figure."""
+    flat = list(np.asarray(axes, dtype=object).reshape(-1))
+    if len(flat) < k:
+        raise ValueError(f"axes must hold at least {k} Axes (one per panel), got {len(flat)}")
+    return flat[0].figure, flat[:k]
+
+
 def panels(k: int, ncols: int, panel_size: tuple[float, float], *, axes=None, sharex: bool = True,
            sharey: bool = True, xlabel: str = "", ylabel: str = "") -> tuple[plt.Figure, list[plt.Axes]]:
     """The ``k`` axes of a multi-panel figure, in reading order, and their figure.
@@ -58,10 +66,7 @@ def panels(k: int, ncols: int, panel_size: tuple[float, float], *, axes=None, sh
     panels switched off, outer axes labelled); otherwise the given axes (at least ``k`` of them).
     """
     if axes is not None:
-        flat = list(np.asarray(axes, dtype=object).reshape(-1))
-        if len(flat) < k:
-            raise ValueError(f"axes must hold at least {k} Axes (one per panel), got {len(flat)}")
-        return flat[0].figure, flat[:k]
+        return given_axes(axes, k)
     nrows = math.ceil(k / ncols)
     fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
                              sharex=sharex, sharey=sharey, squeeze=False, layout=LAYOUT)

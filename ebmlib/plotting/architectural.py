@@ -178,7 +178,7 @@ def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None
 
 
 def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict | None = None,
-                        panel_size: tuple[float, float] = (1.9, 1.9)):
+                        panel_size: tuple[float, float] = (1.9, 1.9), axes=None) -> plt.Figure:
     """Small multiples of 2-D densities: one row per dataset, one column per method.
 
     Args:
@@ -189,6 +189,7 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
         lim: half side of the square.
         titles: optional (dataset, method) -> panel title (e.g. with the NLL).
         panel_size: size of one panel in inches.
+        axes: one Axes per panel, in reading order (a new figure when None).
 
     Returns:
         The Figure.
@@ -205,7 +206,7 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
             raise ValueError(f"densities[{name!r}] must have the methods {methods}, got {list(row)}")
         if name not in data:
             raise ValueError(f"data must have points for dataset {name!r}")
-    fig, axes = panels(len(densities) * len(methods), len(methods), panel_size)
+    fig, axes = panels(len(densities) * len(methods), len(methods), panel_size, axes=axes)
     i = 0
     for name, row in densities.items():
         pts = _points(data[name], f"data[{name!r}]")

@@ -148,7 +148,8 @@ def plot_digit_grid(images, *, ncols: int = 10, ax: plt.Axes | None = None, titl
 
 def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: float, *,
                            data: Mapping[str, torch.Tensor] | None = None, n: int = 81, vmax: float = 8.0,
-                           levels: int = 12, panel_size: tuple[float, float] = (1.45, 1.45)):
+                           levels: int = 12, panel_size: tuple[float, float] = (1.45, 1.45),
+                           axes=None) -> plt.Figure:
     """A grid of normalised energy landscapes: one row per dataset, one column per training method.
 
     Each panel shows -log p(y) = E(y) + log Z, with Z a Riemann sum over the plotted n x n grid,
@@ -164,9 +165,10 @@ def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: fl
         vmax: top of the colour scale, > 0 (in nats above 0).
         levels: number of filled contour levels.
         panel_size: (width, height) of one panel in inches.
+        axes: one Axes per panel, in reading order (a new figure when None).
 
     Returns:
-        The figure.
+        The Figure.
 
     See chapter 7.
     """
@@ -189,7 +191,7 @@ def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: fl
     cell = (2 * lim / (n - 1)) ** 2
     with_data = data is not None
     ncols = len(methods) + int(with_data)
-    fig, axes = panels(len(energies) * ncols, ncols, panel_size)
+    fig, axes = panels(len(energies) * ncols, ncols, panel_size, axes=axes)
     lv = np.linspace(0.0, vmax, levels + 1)
     cs = None
     for r, (name, row) in enumerate(energies.items()):

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .._checks import check_callable, check_int, check_tensor
-from ._base import check_finite_array, new_axes, panels, to_numpy
+from ._base import LAYOUT, check_finite_array, given_axes, new_axes, panels, to_numpy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 
 __all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference', 'plot_ellipse_decoder',
@@ -228,7 +228,8 @@ def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 
 
 
 def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z_global: float, z_local: float,
-                   paths: dict | None = None, z_pick: float | None = None, n: int = 200, ylim=(-0.5, 8.0)):
+                   paths: dict | None = None, z_pick: float | None = None, n: int = 200, ylim=(-0.5, 8.0),
+                   axes=None) -> plt.Figure:
     """A point that sees two wells of E(y, z): the two ways to reach the curve, and descents over z.
 
     Left: the curve g(z), the point y and segments to g(z_global) (solid) and g(z_local) (dotted).
@@ -244,6 +245,7 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
         z_pick: the grid's minimiser.
         n: points of the dense curve.
         ylim: energy range of the right panel.
+        axes: two Axes, left and right (a new figure when None).
 
     Returns:
         The ``Figure``.
@@ -254,8 +256,11 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
     if tuple(y.shape) != (1, 2):
         raise ValueError(f"y must have shape (1, 2), got {tuple(y.shape)}")
     z_dense = torch.linspace(0, 2 * math.pi, n, dtype=y.dtype)
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1.1, 1]},
-                                   layout="constrained")
+    if axes is None:
+        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1.1, 1]},
+                                       layout=LAYOUT)
+    else:
+        fig, (ax0, ax1) = given_axes(axes, 2)
     with torch.no_grad():
         curve = decoder(z_dense)  # (n, 2)
         ends = decoder(torch.tensor([z_global, z_local], dtype=y.dtype))  # (2, 2)

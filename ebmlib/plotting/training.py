@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from .._checks import check_int, check_positive
-from ._base import LAYOUT, new_axes, panels, to_numpy
+from ._base import LAYOUT, given_axes, new_axes, to_numpy
 from ..latent import latent_free_energy, latent_grid
 from .free_energy import plot_free_energy_sections
 from .landscapes import energy_grid
@@ -103,7 +103,8 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
 
 def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, shift=None,
                        vmin: float = 0.0, vmax: float = 8.0, levels: int = 25,
-                       panel_size: tuple[float, float] = (4.2, 3.9), label: str = "energy"):
+                       panel_size: tuple[float, float] = (4.2, 3.9), label: str = "energy",
+                       axes=None) -> plt.Figure:
     """Side-by-side filled contours of several 2-D energies on [-lim, lim]^2, on one colour scale.
 
     Panel k shows E_k(y) - s_k, with s_k = min_y E_k(y) on the grid (``shift=None``) or
@@ -119,6 +120,7 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
         levels: number of contour levels.
         panel_size: (width, height) of one panel in inches.
         label: colour-bar label.
+        axes: one Axes per energy (a new figure when None).
 
     Returns:
         The ``Figure`` (its axes in the order of ``energies``).
@@ -136,10 +138,14 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
     if d is not None and (d.ndim != 2 or d.shape[1] != 2):
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
     k = len(energies)
-    fig, axes = plt.subplots(1, k, figsize=(panel_size[0] * k, panel_size[1]), sharey=True,
-                             layout="constrained", squeeze=False)
+    if axes is None:
+        fig, grid = plt.subplots(1, k, figsize=(panel_size[0] * k, panel_size[1]), sharey=True,
+                                 layout=LAYOUT, squeeze=False)
+        axes = list(grid[0])
+    else:
+        fig, axes = given_axes(axes, k)
     steps = np.linspace(vmin, vmax, levels)
-    for ax, (name, energy) in zip(axes[0], energies.items()):
+    for ax, (name, energy) in zip(axes, energies.items()):
         Y1, Y2, E = energy_grid(energy, (-lim, lim), (-lim, lim), n)
         E = E - (E.min() if shift is None else float(shift[name]))
         cs = ax.contourf(Y1, Y2, np.clip(E, vmin, vmax), levels=steps, cmap="viridis")
@@ -149,8 +155,8 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
         ax.set_title(name, fontsize=10)
         ax.set_aspect("equal")
         ax.set_xlabel("$y_1$")
-    axes[0, 0].set_ylabel("$y_2$")
-    fig.colorbar(cs, ax=axes[0, -1], label=label)
+    axes[0].set_ylabel("$y_2$")
+    fig.colorbar(cs, ax=axes[-1], label=label)
     return fig
 
 
@@ -195,7 +201,7 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
 
 
 def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tensor | None = None,
-                       start=None, marks=(), ylim: tuple[float, float] | None = None):
+                       start=None, marks=(), ylim: tuple[float, float] | None = None, axes=None) -> plt.Figure:
     """Fitted ellipses beside the cross-sections F_beta(0, y_2) of each fitted decoder.
 
     Left panel: the data and the ellipse of each decoder (and of ``start``). Then one panel per
@@ -211,6 +217,7 @@ def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tens
         start: optional half-axes (w1, w2) drawn as "start".
         marks: y_2 values marked by dotted vertical lines on the cross-sections (e.g. the data).
         ylim: optional energy range of the cross-sections.
+        axes: 1 + len(decoders) Axes, the ellipses' first (a new figure when None).
 
     Returns:
         The ``Figure``; its axes: the ellipses, then the decoders' cross-sections in order.
@@ -225,7 +232,10 @@ def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tens
     z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
     line = torch.stack([torch.zeros_like(c), c], dim=1)  # (n, 2): the points (0, y_2)
     beta_col = torch.tensor([float(b) for b in betas], dtype=torch.float64)[:, None]  # (K, 1)
-    fig, axes = plt.subplots(1, 1 + len(decoders), figsize=(4.4 * (1 + len(decoders)), 3.8), layout=LAYOUT)
+    if axes is None:
+        fig, axes = plt.subplots(1, 1 + len(decoders), figsize=(4.4 * (1 + len(decoders)), 3.8), layout=LAYOUT)
+    else:
+        fig, axes = given_axes(axes, 1 + len(decoders))
     plot_ellipse_fits(data, {**({"start": start} if start is not None else {}), **decoders}, ax=axes[0])
     axes[0].set_title("fitted ellipses")
     for ax, (label, decoder) in zip(axes[1:], decoders.items()):
