@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_limits
+from .._checks import check_int, check_limits, check_positive
 from ._base import Energy, LAYOUT, check_finite_array, panels, to_numpy
 
 __all__ = ["plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison"]
@@ -86,8 +86,7 @@ def plot_vector_field(field: Callable[[torch.Tensor], torch.Tensor], lim: tuple[
     See chapter 7.
     """
     lo, hi = check_limits(lim, "lim")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n = check_int(n, "n", minimum=2)
     a = torch.linspace(lo, hi, n, dtype=torch.float64)
     Y2, Y1 = torch.meshgrid(a, a, indexing="ij")
     pts = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n * n, 2)
@@ -127,8 +126,7 @@ def plot_digit_grid(images, *, ncols: int = 10, ax: plt.Axes | None = None, titl
     if imgs.ndim != 3 or imgs.shape[1:] != (8, 8) or imgs.shape[0] == 0:
         raise ValueError(f"images must have shape (N, 64) or (N, 8, 8) with N >= 1, got {np.shape(images)}")
     check_finite_array(imgs, "images")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    ncols = check_int(ncols, "ncols")
     n = imgs.shape[0]
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
@@ -178,13 +176,9 @@ def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: fl
     if not methods or any(list(row) != methods for row in energies.values()):
         raise ValueError(f"energies must give every dataset the same methods in the same order, got "
                          f"{[list(row) for row in energies.values()]}")
-    lim = float(lim) if not isinstance(lim, bool) and isinstance(lim, (int, float)) else lim
-    if not isinstance(lim, float) or not math.isfinite(lim) or lim <= 0:
-        raise ValueError(f"lim must be a positive number, got {lim!r}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if isinstance(vmax, bool) or not isinstance(vmax, (int, float)) or not 0 < vmax < math.inf:
-        raise ValueError(f"vmax must be a positive number, got {vmax!r}")
+    lim = check_positive(lim, "lim")
+    n = check_int(n, "n", minimum=2)
+    vmax = check_positive(vmax, "vmax")
     a = torch.linspace(-lim, lim, n, dtype=torch.float64)
     Y2, Y1 = torch.meshgrid(a, a, indexing="ij")
     pts = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n * n, 2)

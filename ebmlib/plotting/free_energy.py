@@ -18,7 +18,7 @@ __all__ = ['plot_free_energy_sections', 'plot_density_grid']
 
 
 def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Sequence[float], *, ax=None,
-                              xlabel: str = "$y_2$", title: str | None = r"cross-section at $y_1 = 0$"):
+                              xlabel: str = "$y_2$", title: str | None = r"cross-section at $y_1 = 0$") -> plt.Axes:
     """Cross-sections of the free energy F_beta along a line of y, one curve per beta.
 
     Args:
@@ -51,7 +51,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
 
 def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tensor, betas: Sequence[float], *,
                       data: torch.Tensor | None = None, ncols: int | None = None,
-                      panel_size: tuple[float, float] = (2.6, 2.4), cmap: str = "magma", axes=None):
+                      panel_size: tuple[float, float] = (2.6, 2.4), cmap: str = "magma", axes=None) -> plt.Figure:
     """Small multiples of Gibbs densities exp(-beta F)/Z on a grid of y, one panel per beta.
 
     Args:

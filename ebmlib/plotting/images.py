@@ -73,7 +73,8 @@ def image_grid(images, *, ncols: int = 10, value_range: tuple[float, float] = (0
     return ax
 
 
-def plot_image_rows(rows: dict, *, value_range: tuple[float, float] = (0.0, 1.0), cmap: str = "gray_r", axes=None):
+def plot_image_rows(rows: dict, *, value_range: tuple[float, float] = (0.0, 1.0), cmap: str = "gray_r",
+                    axes=None) -> plt.Figure:
     """One labelled row of images per entry of ``rows`` (e.g. original, masked, filled by each method).
 
     Args:

@@ -22,7 +22,7 @@ __all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inf
 
 def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
                               ncols: int = 6, sharey: bool = True, panel_size: tuple[float, float] = (1.6, 1.2),
-                              titles: Sequence[str] | None = None, axes=None):
+                              titles: Sequence[str] | None = None, axes=None) -> plt.Figure:
     """Small multiples of the energy curves E_i(z) = E(y_i, z) over the latent grid, one per sample.
 
     Args:
@@ -67,7 +67,7 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
 def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, grad: torch.Tensor | None = None, *,
                          data: torch.Tensor | None = None, curve: torch.Tensor | None = None, ax=None,
                          cmap: str = "viridis", arrow_sign: float = -1.0, colorbar: bool = True,
-                         label: str = r"$F_\infty(y)$"):
+                         label: str = r"$F_\infty(y)$") -> plt.Axes:
     """Heat map of a free energy on a grid of y, with gradient arrows, data points and the manifold.
 
     Arrows show ``arrow_sign * grad`` (default -grad F, the direction that lowers the free energy,
@@ -179,7 +179,7 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
     return fig
 
 
-def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None):
+def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None) -> plt.Figure:
     """The two roles of the ellipse decoder: z goes round one ellipse, x picks the ellipse.
 
     Left: g(0, z_k) = rho(0) * (cos z_k, sin z_k) for the latents of ``z_grid``, coloured by z_k.
@@ -204,8 +204,9 @@ def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 
     if not xs:
         raise ValueError("xs must hold at least one input x")
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
-    ax0, ax1 = axes
+        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.8), layout=LAYOUT)
+    else:
+        fig, (ax0, ax1) = given_axes(axes, 2)
     with torch.no_grad():
         g = EllipseDecoder(ellipse_radii(0.0).to(z_grid.dtype), dtype=z_grid.dtype)(z_grid)  # (N_z, 2)
     points = ax0.scatter(g[:, 0], g[:, 1], c=z_grid, cmap="twilight", vmin=0, vmax=2 * math.pi, s=22)

@@ -19,7 +19,7 @@ __all__ = ['plot_horn_slices', 'plot_radii_curves', 'plot_token_probabilities']
 
 def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Sequence[float], learned: torch.Tensor,
                      true: torch.Tensor, *, centre: torch.Tensor | None = None,
-                     panel_size: tuple[float, float] = (2.2, 2.4), n: int = 200, axes=None):
+                     panel_size: tuple[float, float] = (2.2, 2.4), n: int = 200, axes=None) -> plt.Figure:
     """Small multiples of the horn's y-plane at a few x: the data there, the true and the learned ellipse.
 
     Panel s shows the points y_i with x_i closest to x_slices[s], the ellipse of half-axes
@@ -76,7 +76,7 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
     return fig
 
 
-def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor, *, ax=None):
+def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor, *, ax=None) -> plt.Axes:
     """The learned half-axes ``|f1(x)|``, ``|f2(x)|`` (solid) against the true radii rho(x) (dashed).
 
     Args:
@@ -104,7 +104,7 @@ def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor
 
 
 def plot_token_probabilities(p_model: torch.Tensor, p_true: torch.Tensor, context_labels: Sequence[str],
-                             token_names: Sequence[str], *, ax=None):
+                             token_names: Sequence[str], *, ax=None) -> plt.Axes:
     """Grouped bars: a model's softmax over the masked token next to the true conditional, per context.
 
     Args:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_limits
+from .._checks import check_index, check_limits
 from ._base import check_finite_array, new_axes, panels, to_numpy
 
 __all__ = ["plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
@@ -24,7 +25,7 @@ def _square_grid(lim, n: int) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
     return g1, g2, torch.tensor(np.stack([g1.ravel(), g2.ravel()], axis=1), dtype=torch.get_default_dtype())
 
 
-def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n: int = 17, axes=None):
+def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n: int = 17, axes=None) -> plt.Figure:
     """The direction of a noise-conditional score s(y, sigma) on a grid, one panel per sigma.
 
     Arrows have unit length (the direction the samplers move in); their colour is the norm times
@@ -63,7 +64,7 @@ def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n:
     return fig
 
 
-def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None):
+def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None) -> plt.Figure:
     """Scatter plots of several sample sets side by side, over the data in grey.
 
     Args:
@@ -93,7 +94,7 @@ def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None):
     return fig
 
 
-def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
+def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None) -> plt.Axes:
     """Paths that fork, with two predictions of the point after the fork: a mean and samples.
 
     Args:
@@ -111,8 +112,7 @@ def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
     p, m, s = to_numpy(paths), to_numpy(mean_pred), to_numpy(samples)
     if p.ndim != 3 or p.shape[2] != 2:
         raise ValueError(f"paths must have shape (B, T, 2), got {p.shape}")
-    if isinstance(fork_at, bool) or not isinstance(fork_at, int) or not 0 <= fork_at < p.shape[1] - 1:
-        raise ValueError(f"fork_at must be an integer index inside the paths, got {fork_at!r}")
+    fork_at = check_index(fork_at, p.shape[1] - 1, "fork_at")  # the point after the fork is inside the paths
     for arr, name in ((m, "mean_pred"), (s, "samples")):
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise ValueError(f"{name} must have shape (N, 2), got {arr.shape}")
@@ -128,7 +128,8 @@ def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
     return ax
 
 
-def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, intervals: dict | None = None, ax=None):
+def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, intervals: dict | None = None,
+                             ax=None) -> plt.Axes:
     """A conditional density p(y | x) as an image, with data and interval ends.
 
     Each column (one x) is scaled to a maximum of 1, so that a wide density is as visible as a
@@ -164,7 +165,7 @@ def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, interv
     return ax
 
 
-def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: int = 120, ax=None):
+def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: int = 120, ax=None) -> plt.Axes:
     """Contours of an energy, the data, and the filters w_j of a product of experts as arrows.
 
     Args:
@@ -199,7 +200,7 @@ def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: in
     return ax
 
 
-def plot_free_energy_bound(t, f_exact, bounds: dict, *, xlabel: str = "position along the line", ax=None):
+def plot_free_energy_bound(t, f_exact, bounds: dict, *, xlabel: str = "position along the line", ax=None) -> plt.Axes:
     """The grid free energy F_1 and variational free energies F_q >= F_1 along a path of points.
 
     Args:

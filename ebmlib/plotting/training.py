@@ -19,7 +19,7 @@ __all__ = ['plot_loss_vs_gap', 'plot_ellipse_fits', 'plot_energy_panels', 'plot_
 
 
 def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: float | None = None,
-                     axes=None):
+                     axes=None) -> plt.Figure:
     """Per-sample losses as functions of the energy gap F(y_hat) - F(y), and how hard each one pushes.
 
     The left panel draws l(gap) for each loss; the right panel (when ``slopes`` is given) draws
@@ -67,7 +67,7 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
     return fig
 
 
-def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
+def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200) -> plt.Axes:
     """Data points and the ellipses g(z) = [w1 cos z, w2 sin z] of several fitted decoders.
 
     Args:
@@ -160,7 +160,7 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
     return fig
 
 
-def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w_2|$")):
+def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w_2|$")) -> plt.Axes:
     """Fitted parameters against the inverse temperature beta of training (log axis; beta = inf at the right).
 
     Args:
