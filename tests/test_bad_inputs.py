@@ -440,7 +440,7 @@ PLOTTING = [  # arrays are accepted here, so tensors get no list/ndarray variant
          numbers={"xlim": LIMITS},
          extra=(("energy and grid: both None", {"energy": None}, r"needs an energy"),
                 ("trajectories: wrong shape", {"trajectories": torch.zeros(3, 3)}, expects("trajectories")))),
-    Spec("plotting.plot_energy_curve", plotting.plot_energy_curve, {"energy": _E1, "lim": LIM},
+    Spec("plotting.plot_energy_1d", plotting.plot_energy_1d, {"energy": _E1, "lim": LIM},
          numbers={"lim": LIMITS, "n": {"zero": 0, "float": 2.5}},
          extra=(("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")),)),
     Spec("plotting.draw_gradient_inference", plotting.draw_gradient_inference,
@@ -808,7 +808,7 @@ PLOTTING += [
     Spec("plotting.plot_image_rows", plotting.plot_image_rows, {"rows": {"a": _IMG}},
          numbers={"rows": {"empty": {}, "list": [_IMG], "uneven": {"a": _IMG, "b": _IMG[:2]},
                            "nan": {"a": _poison(_IMG, math.nan)}}, "value_range": LIMITS}),
-    Spec("plotting.plot_energy_curves", plotting.plot_energy_curves, {"e_data": FP, "e_model": FP},
+    Spec("plotting.plot_training_energies", plotting.plot_training_energies, {"e_data": FP, "e_model": FP},
          numbers={"e_data": {"nan": _poison(FP, math.nan), "wrong shape": FN, "empty": FP[:0]},
                   "e_model": {"inf": _poison(FP, math.inf), "mismatch": FP[:2]}, "smooth": COUNT}),
 ]

@@ -33,6 +33,13 @@ def _drew_on(ax) -> bool:
     return bool(ax.lines or ax.collections or ax.images or ax.patches or ax.texts or ax.get_title())
 
 
+def _new_figures(name: str, **extra) -> tuple[object, set[int]]:
+    """Call the function; what it returned and the numbers of the figures it opened."""
+    before = set(plt.get_fignums())
+    out = _call(name, **extra)
+    return out, set(plt.get_fignums()) - before
+
+
 def _panels(name: str) -> int:
     """How many panels the function draws with its row's arguments (colour bars are not panels)."""
     fig = _call(name)
@@ -69,16 +76,12 @@ def test_one_panel_given_ax_draws_there(name):
 @pytest.mark.parametrize("name", ONE_PANEL)
 def test_one_panel_given_ax_opens_no_figure(name):
     _, ax = plt.subplots()
-    before = plt.get_fignums()
-    _call(name, ax=ax)
-    assert plt.get_fignums() == before
+    assert _new_figures(name, ax=ax)[1] == set()
 
 
 @pytest.mark.parametrize("name", ONE_PANEL)
 def test_one_panel_without_ax_opens_one_figure_and_returns_its_axes(name):
-    before = set(plt.get_fignums())
-    out = _call(name)
-    new = set(plt.get_fignums()) - before
+    out, new = _new_figures(name)
     assert isinstance(out, plt.Axes) and new == {out.figure.number}
 
 
@@ -98,16 +101,12 @@ def test_several_panels_given_axes_draw_on_each(name):
 @pytest.mark.parametrize("name", SEVERAL)
 def test_several_panels_given_axes_open_no_figure(name):
     _, axes = plt.subplots(1, _panels(name), squeeze=False)
-    before = plt.get_fignums()
-    _call(name, axes=axes[0])
-    assert plt.get_fignums() == before
+    assert _new_figures(name, axes=axes[0])[1] == set()
 
 
 @pytest.mark.parametrize("name", SEVERAL)
 def test_several_panels_without_axes_open_one_figure_and_return_it(name):
-    before = set(plt.get_fignums())
-    out = _call(name)
-    new = set(plt.get_fignums()) - before
+    out, new = _new_figures(name)
     assert isinstance(out, plt.Figure) and new == {out.number}
 
 

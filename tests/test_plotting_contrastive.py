@@ -72,7 +72,7 @@ def test_plot_energy_comparison_is_normalised_on_its_grid():
     (lambda: plot_digit_grid(torch.zeros(3, 63)), r"images must have shape"),
     (lambda: plot_digit_grid(torch.zeros(3, 64), ncols=0), r"ncols must be"),
     (lambda: plot_energy_comparison({}, 4.0), r"energies must hold"),
-    (lambda: plot_energy_comparison({"a": {"m": abs}, "b": {"n": abs}}, 4.0), r"energies must give every dataset"),
+    (lambda: plot_energy_comparison({"a": {"m": abs}, "b": {"n": abs}}, 4.0), r"energies\['b'\] must have the methods"),
     (lambda: plot_energy_comparison({"a": {"m": lambda y: y[:, 0]}}, -1.0), r"lim must be"),
     (lambda: plot_energy_comparison({"a": {"m": lambda y: y}}, 4.0, n=5), r"energy of 'm' on 'a' must return"),
     (lambda: plot_energy_comparison({"a": {"m": lambda y: y[:, 0]}}, 4.0, data={}), r"data must have an entry"),

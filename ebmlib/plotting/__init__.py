@@ -10,7 +10,7 @@ from .free_energy import plot_density_grid, plot_free_energy_sections
 from .landscapes import (
     draw_gradient_inference,
     energy_grid,
-    plot_energy_curve,
+    plot_energy_1d,
     plot_landscape,
     plot_step_size_grid,
 )
@@ -33,7 +33,7 @@ from .sampling import (
     plot_ula_bias,
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
-from .today import (
+from .generative import (
     plot_conditional_density,
     plot_experts,
     plot_fork_predictions,
@@ -42,11 +42,11 @@ from .today import (
     plot_score_fields,
 )
 from .training import plot_ellipse_fits, plot_energy_panels, plot_fit_vs_beta, plot_loss_vs_gap, plot_warm_training
-from .images import image_grid, plot_energy_curves, plot_image_rows
+from .images import image_grid, plot_training_energies, plot_image_rows
 
 __all__ = [
     # landscapes and gradient inference (chapter 1)
-    "energy_grid", "plot_landscape", "plot_energy_curve", "draw_gradient_inference", "plot_step_size_grid",
+    "energy_grid", "plot_landscape", "plot_energy_1d", "draw_gradient_inference", "plot_step_size_grid",
     # latent-variable EBMs (chapter 2)
     "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference", "plot_ellipse_decoder",
     "plot_two_wells",
@@ -64,8 +64,10 @@ __all__ = [
     # architectural methods (chapter 8)
     "plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels",
     # images and deep EBMs (chapter 9)
-    "image_grid", "plot_image_rows", "plot_energy_curves",
+    "image_grid", "plot_image_rows", "plot_training_energies",
     # EBMs today (chapter 10)
     "plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
     "plot_experts", "plot_free_energy_bound",
 ]
+
+plot_energy_curves = plot_training_energies  # the old name, kept only while chapter 9 (another branch) still calls it

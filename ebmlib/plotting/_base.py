@@ -11,7 +11,7 @@ Every figure ebmlib creates uses Matplotlib's constrained layout; nothing calls 
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,3 +77,19 @@ def panels(k: int, ncols: int, panel_size: tuple[float, float], *, axes=None, sh
     for ax in grid[:, 0]:
         ax.set_ylabel(ylabel, fontsize=8)
     return fig, list(grid.flat[:k])
+
+
+def dataset_methods(table: Mapping, name: str) -> list:
+    """The methods of a ``{dataset: {method: value}}`` table whose datasets all have the same methods in one order.
+
+    The figures with one row per dataset and one column per method validate their table with this.
+    """
+    if not table:
+        raise ValueError(f"{name} must hold at least one dataset {{dataset: {{method: value}}}}, got none")
+    methods = list(next(iter(table.values())))
+    if not methods:
+        raise ValueError(f"{name} must hold at least one method per dataset")
+    for dataset, row in table.items():
+        if list(row) != methods:
+            raise ValueError(f"{name}[{dataset!r}] must have the methods {methods} in that order, got {list(row)}")
+    return methods

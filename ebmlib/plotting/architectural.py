@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_int
-from ._base import check_finite_array, new_axes, panels, to_numpy
+from ._base import check_finite_array, dataset_methods, new_axes, panels, to_numpy
 
 __all__ = ["plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels"]
 
@@ -196,14 +196,8 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
 
     See chapter 8.
     """
-    if not densities:
-        raise ValueError("densities must not be empty")
-    methods = list(next(iter(densities.values())))
-    if not methods:
-        raise ValueError("densities must hold at least one method per dataset")
-    for name, row in densities.items():
-        if list(row) != methods:
-            raise ValueError(f"densities[{name!r}] must have the methods {methods}, got {list(row)}")
+    methods = dataset_methods(densities, "densities")
+    for name in densities:
         if name not in data:
             raise ValueError(f"data must have points for dataset {name!r}")
     fig, axes = panels(len(densities) * len(methods), len(methods), panel_size, axes=axes)

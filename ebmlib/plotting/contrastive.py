@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .._checks import check_int, check_limits, check_positive
-from ._base import Energy, LAYOUT, check_finite_array, panels, to_numpy
+from ._base import Energy, LAYOUT, check_finite_array, dataset_methods, panels, to_numpy
 
 __all__ = ["plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison"]
 
@@ -170,12 +170,7 @@ def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: fl
 
     See chapter 7.
     """
-    if not energies:
-        raise ValueError("energies must hold at least one dataset {dataset: {method: energy}}")
-    methods = list(next(iter(energies.values())))
-    if not methods or any(list(row) != methods for row in energies.values()):
-        raise ValueError(f"energies must give every dataset the same methods in the same order, got "
-                         f"{[list(row) for row in energies.values()]}")
+    methods = dataset_methods(energies, "energies")
     lim = check_positive(lim, "lim")
     n = check_int(n, "n", minimum=2)
     vmax = check_positive(vmax, "vmax")

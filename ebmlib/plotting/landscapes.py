@@ -17,7 +17,7 @@ from ..errors import DivergenceError
 from ..inference import gradient_inference
 from ._base import Energy, new_axes, panels, to_numpy
 
-__all__ = ['energy_grid', 'plot_landscape', 'plot_energy_curve', 'draw_gradient_inference', 'plot_step_size_grid']
+__all__ = ['energy_grid', 'plot_landscape', 'plot_energy_1d', 'draw_gradient_inference', 'plot_step_size_grid']
 
 
 def energy_grid(
@@ -146,7 +146,7 @@ def plot_landscape(
     return ax
 
 
-def plot_energy_curve(
+def plot_energy_1d(
     energy: Energy,
     lim: tuple[float, float],
     *,

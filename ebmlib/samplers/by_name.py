@@ -25,7 +25,7 @@ SAMPLER_NAMES = ("MH", "ULA", "MALA", "HMC")  # the names run_sampler, the widge
 def run_sampler(name: str, energy: Callable[[torch.Tensor], torch.Tensor], y0: torch.Tensor, *,
                 step_size: float, steps: int, n_leapfrog: int = 5, generator=None,
                 return_trajectory: bool = False) -> tuple[torch.Tensor, float | None]:
-    """Run the sampler called ``name`` (one of :data:`SAMPLER_NAMES`) under the sampler contract.
+    """Run the sampler called ``name`` (one of ``SAMPLER_NAMES``) under the sampler contract.
 
     ``step_size`` is the proposal scale s of "MH" (:func:`~ebmlib.samplers.metropolis_hastings`), eps of
     "ULA" (:func:`~ebmlib.samplers.langevin`) and "MALA" (:func:`~ebmlib.samplers.mala`), and the leapfrog

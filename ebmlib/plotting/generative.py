@@ -1,5 +1,5 @@
-"""Figures of chapter 10: score fields, sample sets, a fork and its predictions, conditional
-densities with intervals, the filters of a product of experts, and the variational bound.
+"""Figures of energy-based generative models: score fields, sample sets, a fork and its predictions,
+conditional densities with intervals, the filters of a product of experts, and the variational bound.
 
 See chapter 10.
 """
