@@ -1,7 +1,12 @@
-"""Figures for the book, by topic: landscapes, latent variables, free energy, self-supervised learning, training.
+"""Figures for the book, by topic: landscapes, latent variables, free energy, self-supervised learning,
+training, sampling, contrastive and architectural methods, images, energy-based generative models.
 
-Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and returns it (or the
-``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
+The contract (``tests/test_plotting_contract.py`` checks it for every function here): a one-panel
+function takes ``ax=None`` and returns the ``Axes`` it drew on (a new figure's when None); a
+several-panel function takes ``axes=None`` and returns the ``Figure`` (a new one when None). Nothing
+here calls ``plt.show()`` - the notebook does - and nothing here runs a sampler by name: that is
+:func:`ebmlib.samplers.run_sampler`. The shared helpers are in the private ``plotting._base``, which
+imports no other plotting module.
 """
 
 from .architectural import plot_atoms, plot_convergence, plot_density_panels, plot_kmeans_inference, plot_volume_vs_k
