@@ -256,3 +256,10 @@ def check_fitted_input(y, fitted: torch.Tensor | None, name: str = "y") -> torch
     if y.shape[1] != fitted.shape[1]:
         raise ValueError(f"{name} must have shape (B, {fitted.shape[1]}), got {tuple(y.shape)}")
     return y.to(fitted.dtype)
+
+
+def check_index(value, size: int, name: str) -> int:
+    """Check that ``value`` is an integer index in [0, ``size``) (not a bool, not a float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
+        raise ValueError(f"{name} must be an integer index in [0, {size}), got {value!r}")
+    return int(value)

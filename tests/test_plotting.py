@@ -28,7 +28,7 @@ from ebmlib.plotting import (  # noqa: E402
     energy_grid,
     plot_density_grid,
     plot_ellipse_fits,
-    plot_energy_curve,
+    plot_energy_1d,
     plot_free_energy_map,
     plot_free_energy_sections,
     plot_horn_slices,
@@ -94,12 +94,12 @@ def test_plot_landscape_accepts_list_and_grid():
 
 
 def test_plot_energy_curve():
-    ax = plot_energy_curve(lambda y: parabola(1.0, y), (-2, 2), n=101, points=torch.tensor([-1.0, 1.0]), label="x=1")
+    ax = plot_energy_1d(lambda y: parabola(1.0, y), (-2, 2), n=101, points=torch.tensor([-1.0, 1.0]), label="x=1")
     curve, marks = ax.lines
     np.testing.assert_allclose(curve.get_ydata(), (np.linspace(-2, 2, 101) ** 2 - 1) ** 2, atol=1e-12)
     np.testing.assert_allclose(marks.get_ydata(), [0.0, 0.0])
     with pytest.raises(ValueError, match="shape"):
-        plot_energy_curve(lambda y: y, (-1, 1))
+        plot_energy_1d(lambda y: y, (-1, 1))
 
 
 def test_draw_gradient_inference_converges_and_diverges():

@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from ebmlib.plotting import image_grid, plot_energy_curves, plot_image_rows  # noqa: E402
+from ebmlib.plotting import image_grid, plot_training_energies, plot_image_rows  # noqa: E402
 
 
 
@@ -32,7 +32,7 @@ def test_image_rows_and_energy_curves():
     _, axes = plt.subplots(2, 1)
     assert plot_image_rows(rows, axes=axes) is axes[0].figure
     d, m = torch.linspace(0, 1, 10), torch.linspace(1, 3, 10)
-    ax = plot_energy_curves(d, m, smooth=3)
+    ax = plot_training_energies(d, m, smooth=3)
     lines = ax.get_lines()
     assert np.allclose(lines[0].get_ydata(), np.convolve(d.numpy(), np.ones(3) / 3, "valid"))
     assert np.allclose(lines[2].get_ydata(), lines[1].get_ydata() - lines[0].get_ydata())  # the gap
@@ -44,8 +44,8 @@ def test_image_rows_and_energy_curves():
     (lambda: image_grid(torch.zeros(2, 64), value_range=(1, 0)), "value_range"),
     (lambda: plot_image_rows({}), "rows"), (lambda: plot_image_rows({"a": torch.zeros(2, 64), "b": torch.zeros(3, 64)}), "rows"),
     (lambda: plot_image_rows({"a": torch.zeros(2, 64)}, axes=[None, None]), "axes"),
-    (lambda: plot_energy_curves(torch.zeros(3), torch.zeros(4)), "e_data"),
-    (lambda: plot_energy_curves(torch.zeros(3), torch.zeros(3), smooth=0), "smooth"),
+    (lambda: plot_training_energies(torch.zeros(3), torch.zeros(4)), "e_data"),
+    (lambda: plot_training_energies(torch.zeros(3), torch.zeros(3), smooth=0), "smooth"),
 ])
 def test_bad_inputs(call, match):
     with pytest.raises((ValueError, TypeError), match=match):

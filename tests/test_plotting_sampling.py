@@ -8,7 +8,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from _targets import COV, MU, gauss_energy  # noqa: E402
 
-from ebmlib import hmc, mala, metropolis_hastings, plotting  # noqa: E402
+from ebmlib import plotting  # noqa: E402
+from ebmlib.samplers import run_sampler  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -18,22 +19,6 @@ def close():
 
 
 Y0 = torch.zeros(50, 2, dtype=torch.float64)
-
-
-@pytest.mark.parametrize("name, call", [
-    ("MH", lambda: metropolis_hastings(gauss_energy, Y0, steps=5, proposal_scale=0.7, generator=3)),
-    ("MALA", lambda: mala(gauss_energy, Y0, steps=5, step_size=0.7, generator=3)),
-    ("HMC", lambda: hmc(gauss_energy, Y0, steps=5, step_size=0.7, n_leapfrog=5, generator=3)),
-])
-def test_run_sampler_is_the_named_sampler(name, call):
-    y, rate = plotting.run_sampler(name, gauss_energy, Y0, step_size=0.7, steps=5, generator=3)
-    y2, rate2 = call()
-    assert torch.equal(y, y2) and rate == rate2
-
-
-def test_run_sampler_ula_has_no_rate():
-    y, rate = plotting.run_sampler("ULA", gauss_energy, Y0, step_size=0.1, steps=3, generator=0)
-    assert y.shape == (50, 2) and rate is None
 
 
 def test_plot_samples_scatter_and_ellipse():
@@ -47,14 +32,32 @@ def test_plot_samples_scatter_and_ellipse():
     np.testing.assert_allclose(np.einsum("ni,ij,nj->n", d, np.linalg.inv(COV.numpy()), d), 4.0, rtol=1e-8)
 
 
-def test_draw_sampler_run_and_grid():
+def test_draw_sampler_run_draws_the_run_it_is_given():
+    traj, rate = run_sampler("MALA", gauss_energy, Y0, step_size=0.3, steps=10, generator=0, return_trajectory=True)
     fig, ax = plt.subplots()
-    rate = plotting.draw_sampler_run(ax, gauss_energy, "MALA", 0.3, y0=Y0, steps=10, generator=0)
-    assert 0 < rate <= 1 and f"accept {rate:.2f}" in ax.get_title()
+    out = plotting.draw_sampler_run(traj, name="MALA", step_size=0.3, rate=rate, ax=ax, energy=gauss_energy)
+    assert out is ax and f"accept {rate:.2f}" in ax.get_title()
     assert len(ax.lines[-2].get_xydata()) == 11  # the path of the first chain, y0 included
+    np.testing.assert_array_equal(ax.collections[-1].get_offsets(), traj[-1].numpy())  # the final states
+
+
+def test_draw_sampler_run_says_diverged_for_no_trajectory():
+    ax = plotting.draw_sampler_run(None, name="HMC", step_size=5.0)
+    assert ax.get_title() == "HMC, step 5: diverged" and not ax.lines
+
+
+def test_plot_sampler_grid_runs_each_sampler_with_the_seed():
     fig = plotting.plot_sampler_grid(gauss_energy, {"MH": [0.3, 1.0], "HMC": [0.1, 0.5]}, y0=Y0, steps=5)
     titles = [a.get_title() for a in fig.axes]
     assert len(titles) == 4 and titles[0].startswith("MH, step 0.3") and titles[3].startswith("HMC, step 0.5")
+    _, rate = run_sampler("HMC", gauss_energy, Y0, step_size=0.5, steps=5, generator=0)
+    assert titles[3].endswith(f"accept {rate:.2f}")
+
+
+def test_plot_sampler_grid_reports_a_diverged_panel():
+    fig = plotting.plot_sampler_grid(lambda y: 0.5 * 1e6 * (y**2).sum(1), {"ULA": [1.0]}, y0=Y0 + 1.0, steps=200,
+                                     contours=False)
+    assert fig.axes[0].get_title().endswith("diverged")
 
 
 def test_line_plots_return_their_axes():

@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from _targets import COV, MU, gauss_energy  # noqa: E402
 
-from ebmlib.plotting import run_sampler  # noqa: E402
+from ebmlib.samplers import run_sampler  # noqa: E402
 from ebmlib.widgets import SamplerWidget, sampler_widget  # noqa: E402
 
 Y0 = torch.zeros(40, 2, dtype=torch.float64)

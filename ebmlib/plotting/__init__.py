@@ -1,7 +1,12 @@
-"""Figures for the book, by topic: landscapes, latent variables, free energy, self-supervised learning, training.
+"""Figures for the book, by topic: landscapes, latent variables, free energy, self-supervised learning,
+training, sampling, contrastive and architectural methods, images, energy-based generative models.
 
-Every function draws on a Matplotlib ``Axes`` (a new one when ``ax=None``) and returns it (or the
-``Figure`` for multi-panel figures); nothing here calls ``plt.show()`` - the notebook does.
+The contract (``tests/test_plotting_contract.py`` checks it for every function here): a one-panel
+function takes ``ax=None`` and returns the ``Axes`` it drew on (a new figure's when None); a
+several-panel function takes ``axes=None`` and returns the ``Figure`` (a new one when None). Nothing
+here calls ``plt.show()`` - the notebook does - and nothing here runs a sampler by name: that is
+:func:`ebmlib.samplers.run_sampler`. The shared helpers are in the private ``plotting._base``, which
+imports no other plotting module.
 """
 
 from .architectural import plot_atoms, plot_convergence, plot_density_panels, plot_kmeans_inference, plot_volume_vs_k
@@ -10,7 +15,7 @@ from .free_energy import plot_density_grid, plot_free_energy_sections
 from .landscapes import (
     draw_gradient_inference,
     energy_grid,
-    plot_energy_curve,
+    plot_energy_1d,
     plot_landscape,
     plot_step_size_grid,
 )
@@ -22,7 +27,6 @@ from .latent import (
     plot_two_wells,
 )
 from .sampling import (
-    SAMPLERS,
     draw_sampler_run,
     plot_acceptance_curves,
     plot_autocorrelations,
@@ -32,10 +36,9 @@ from .sampling import (
     plot_state_probabilities,
     plot_traces,
     plot_ula_bias,
-    run_sampler,
 )
 from .ssl import plot_horn_slices, plot_radii_curves, plot_token_probabilities
-from .today import (
+from .generative import (
     plot_conditional_density,
     plot_experts,
     plot_fork_predictions,
@@ -44,11 +47,11 @@ from .today import (
     plot_score_fields,
 )
 from .training import plot_ellipse_fits, plot_energy_panels, plot_fit_vs_beta, plot_loss_vs_gap, plot_warm_training
-from .images import image_grid, plot_energy_curves, plot_image_rows
+from .images import image_grid, plot_training_energies, plot_image_rows
 
 __all__ = [
     # landscapes and gradient inference (chapter 1)
-    "energy_grid", "plot_landscape", "plot_energy_curve", "draw_gradient_inference", "plot_step_size_grid",
+    "energy_grid", "plot_landscape", "plot_energy_1d", "draw_gradient_inference", "plot_step_size_grid",
     # latent-variable EBMs (chapter 2)
     "plot_latent_energy_curves", "plot_free_energy_map", "draw_latent_inference", "plot_ellipse_decoder",
     "plot_two_wells",
@@ -59,15 +62,17 @@ __all__ = [
     # loss functionals and training (chapter 5)
     "plot_loss_vs_gap", "plot_ellipse_fits", "plot_energy_panels", "plot_fit_vs_beta", "plot_warm_training",
     # sampling from an energy (chapter 6)
-    "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
+    "plot_samples", "draw_sampler_run", "plot_sampler_grid", "plot_acceptance_curves",
     "plot_hop_rates", "plot_traces", "plot_autocorrelations", "plot_ula_bias", "plot_state_probabilities",
     # contrastive methods (chapter 7)
     "plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison",
     # architectural methods (chapter 8)
     "plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels",
     # images and deep EBMs (chapter 9)
-    "image_grid", "plot_image_rows", "plot_energy_curves",
+    "image_grid", "plot_image_rows", "plot_training_energies",
     # EBMs today (chapter 10)
     "plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
     "plot_experts", "plot_free_energy_bound",
 ]
+
+plot_energy_curves = plot_training_energies  # the old name, kept only while chapter 9 (another branch) still calls it

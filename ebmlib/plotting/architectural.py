@@ -12,13 +12,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_int
-from ._common import _check_finite, _new_axes, _panels, _to_numpy
+from ._base import check_finite_array, dataset_methods, new_axes, panels, to_numpy
 
 __all__ = ["plot_kmeans_inference", "plot_volume_vs_k", "plot_convergence", "plot_atoms", "plot_density_panels"]
 
 
 def _points(a, name: str) -> np.ndarray:
-    a = _check_finite(np.asarray(_to_numpy(a), dtype=float), name)
+    a = check_finite_array(np.asarray(to_numpy(a), dtype=float), name)
     if a.ndim != 2 or a.shape[1] != 2:
         raise ValueError(f"{name} must have shape (N, 2), got {a.shape}")
     return a
@@ -54,7 +54,7 @@ def plot_kmeans_inference(data, prototypes, *, closest=None, complete=None, ax: 
     See chapter 8.
     """
     data, protos = _points(data, "data"), _points(prototypes, "prototypes")
-    ax = _new_axes(ax, (4.6, 4.4))
+    ax = new_axes(ax, (4.6, 4.4))
     ax.scatter(data[:, 0], data[:, 1], s=3, color="0.6", label="data")
     ax.scatter(protos[:, 0], protos[:, 1], s=40, marker="x", color="C3", lw=1.8, label="prototypes", zorder=3)
     if closest is not None:
@@ -65,7 +65,7 @@ def plot_kmeans_inference(data, prototypes, *, closest=None, complete=None, ax: 
             ax.plot([x0, x1], [y0, y1], color="C0", lw=1.2)
         ax.scatter(q[:, 0], q[:, 1], s=30, facecolor="white", edgecolor="C0", zorder=4, label="query $y$")
     if complete is not None:
-        y1 = _check_finite(np.asarray(_to_numpy(complete[0]), dtype=float).reshape(-1), "complete y1")
+        y1 = check_finite_array(np.asarray(to_numpy(complete[0]), dtype=float).reshape(-1), "complete y1")
         a = _points(complete[1], "complete answers")
         if len(y1) != len(a):
             raise ValueError(f"complete y1 and answers must have the same length, got {len(y1)} and {len(a)}")
@@ -94,12 +94,12 @@ def plot_volume_vs_k(ks, volumes: dict, *, ax: plt.Axes | None = None) -> plt.Ax
 
     See chapter 8.
     """
-    k = _check_finite(np.asarray(_to_numpy(ks), dtype=float), "ks")
+    k = check_finite_array(np.asarray(to_numpy(ks), dtype=float), "ks")
     if k.ndim != 1 or not volumes:
         raise ValueError(f"ks must have shape (m,) and volumes must not be empty, got {k.shape} and {len(volumes)}")
-    ax = _new_axes(ax, (4.6, 3.4))
+    ax = new_axes(ax, (4.6, 3.4))
     for i, (label, v) in enumerate(volumes.items()):
-        v = _check_finite(np.asarray(_to_numpy(v), dtype=float), f"volume {label!r}")
+        v = check_finite_array(np.asarray(to_numpy(v), dtype=float), f"volume {label!r}")
         if v.shape != k.shape:
             raise ValueError(f"volume {label!r} must have shape {k.shape} like ks, got {v.shape}")
         dashed = "bound" in label
@@ -121,10 +121,10 @@ def plot_convergence(gaps: dict, *, ax: plt.Axes | None = None) -> plt.Axes:
     """
     if not gaps:
         raise ValueError("gaps must not be empty")
-    ax = _new_axes(ax, (4.8, 3.6))
+    ax = new_axes(ax, (4.8, 3.6))
     top = None
     for i, (name, g) in enumerate(gaps.items()):
-        g = _check_finite(np.asarray(_to_numpy(g), dtype=float), f"gap {name!r}")
+        g = check_finite_array(np.asarray(to_numpy(g), dtype=float), f"gap {name!r}")
         if g.ndim != 1 or len(g) < 3:
             raise ValueError(f"gap {name!r} must have shape (T + 1,) with T >= 2, got {g.shape}")
         t = np.arange(1, len(g))
@@ -155,7 +155,7 @@ def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None
 
     See chapter 8.
     """
-    w = _check_finite(np.asarray(_to_numpy(W), dtype=float), "W")
+    w = check_finite_array(np.asarray(to_numpy(W), dtype=float), "W")
     h, wd = (int(s) for s in shape)
     if w.ndim != 2 or w.shape[0] != h * wd:
         raise ValueError(f"W must have shape ({h * wd}, K) for atoms of shape {shape}, got {w.shape}")
@@ -168,7 +168,7 @@ def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None
         a = a / max(np.abs(a).max(), 1e-12)
         r, c = divmod(j, ncols)
         tiles[1 + r * (h + 1): 1 + r * (h + 1) + h, 1 + c * (wd + 1): 1 + c * (wd + 1) + wd] = a
-    ax = _new_axes(ax, (0.55 * ncols, 0.55 * rows + 0.3))
+    ax = new_axes(ax, (0.55 * ncols, 0.55 * rows + 0.3))
     cmap = plt.get_cmap("gray_r").with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(tiles), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
     ax.set_axis_off()
@@ -178,7 +178,7 @@ def plot_atoms(W, shape: tuple[int, int], *, ncols: int = 8, ax: plt.Axes | None
 
 
 def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict | None = None,
-                        panel_size: tuple[float, float] = (1.9, 1.9)):
+                        panel_size: tuple[float, float] = (1.9, 1.9), axes=None) -> plt.Figure:
     """Small multiples of 2-D densities: one row per dataset, one column per method.
 
     Args:
@@ -189,28 +189,23 @@ def plot_density_panels(densities: dict, data: dict, lim: float, *, titles: dict
         lim: half side of the square.
         titles: optional (dataset, method) -> panel title (e.g. with the NLL).
         panel_size: size of one panel in inches.
+        axes: one Axes per panel, in reading order (a new figure when None).
 
     Returns:
         The Figure.
 
     See chapter 8.
     """
-    if not densities:
-        raise ValueError("densities must not be empty")
-    methods = list(next(iter(densities.values())))
-    if not methods:
-        raise ValueError("densities must hold at least one method per dataset")
-    for name, row in densities.items():
-        if list(row) != methods:
-            raise ValueError(f"densities[{name!r}] must have the methods {methods}, got {list(row)}")
+    methods = dataset_methods(densities, "densities")
+    for name in densities:
         if name not in data:
             raise ValueError(f"data must have points for dataset {name!r}")
-    fig, axes = _panels(len(densities) * len(methods), len(methods), panel_size)
+    fig, axes = panels(len(densities) * len(methods), len(methods), panel_size, axes=axes)
     i = 0
     for name, row in densities.items():
         pts = _points(data[name], f"data[{name!r}]")
         for method, p in row.items():
-            p = _check_finite(np.asarray(_to_numpy(p), dtype=float), f"density {name}/{method}")
+            p = check_finite_array(np.asarray(to_numpy(p), dtype=float), f"density {name}/{method}")
             ax = axes[i]
             ax.imshow(p, origin="lower", extent=(-lim, lim, -lim, lim), cmap="magma", interpolation="nearest")
             ax.scatter(pts[:, 0], pts[:, 1], s=0.4, color="C0", alpha=0.5)

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._figures import LAYOUT
-from ._common import _check_finite, _check_lim, _small_multiples, _to_numpy
+from .._checks import check_int, check_limits, check_positive
+from ._base import Energy, LAYOUT, check_finite_array, dataset_methods, panels, to_numpy
 
 __all__ = ["plot_curves", "plot_vector_field", "plot_digit_grid", "plot_energy_comparison"]
 
@@ -43,13 +43,13 @@ def plot_curves(curves: Mapping[str, tuple], *, ax: plt.Axes | None = None, refe
     checked = {}
     for label, xy in curves.items():
         try:
-            x, y = (np.asarray(_to_numpy(v), dtype=float) for v in xy)
+            x, y = (np.asarray(to_numpy(v), dtype=float) for v in xy)
         except (TypeError, ValueError):
             raise ValueError(f"curve {label!r} must be a pair (x, y) of 1-D arrays") from None
         if x.ndim != 1 or x.shape != y.shape or x.size == 0:
             raise ValueError(f"curve {label!r} must be a pair (x, y) of 1-D arrays of the same length, "
                              f"got shapes {x.shape} and {y.shape}")
-        checked[label] = (x, _check_finite(y, f"curve {label!r}"))
+        checked[label] = (x, check_finite_array(y, f"curve {label!r}"))
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.5), layout=LAYOUT)
     for label, (x, y) in checked.items():
@@ -85,9 +85,8 @@ def plot_vector_field(field: Callable[[torch.Tensor], torch.Tensor], lim: tuple[
 
     See chapter 7.
     """
-    lo, hi = _check_lim(lim, "lim")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    lo, hi = check_limits(lim, "lim")
+    n = check_int(n, "n", minimum=2)
     a = torch.linspace(lo, hi, n, dtype=torch.float64)
     Y2, Y1 = torch.meshgrid(a, a, indexing="ij")
     pts = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n * n, 2)
@@ -96,7 +95,7 @@ def plot_vector_field(field: Callable[[torch.Tensor], torch.Tensor], lim: tuple[
     if not isinstance(v, torch.Tensor) or tuple(v.shape) != (n * n, 2):
         got = tuple(v.shape) if isinstance(v, torch.Tensor) else type(v).__name__
         raise ValueError(f"field must return shape ({n * n}, 2) for points of shape ({n * n}, 2), got {got}")
-    v = _check_finite(_to_numpy(v), "field")
+    v = check_finite_array(to_numpy(v), "field")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.5), layout=LAYOUT)
     ax.quiver(pts[:, 0].numpy(), pts[:, 1].numpy(), v[:, 0], v[:, 1], color=color, angles="xy",
@@ -121,14 +120,13 @@ def plot_digit_grid(images, *, ncols: int = 10, ax: plt.Axes | None = None, titl
 
     See chapter 7.
     """
-    imgs = np.asarray(_to_numpy(images), dtype=float)
+    imgs = np.asarray(to_numpy(images), dtype=float)
     if imgs.ndim == 2 and imgs.shape[1] == 64:
         imgs = imgs.reshape(-1, 8, 8)
     if imgs.ndim != 3 or imgs.shape[1:] != (8, 8) or imgs.shape[0] == 0:
         raise ValueError(f"images must have shape (N, 64) or (N, 8, 8) with N >= 1, got {np.shape(images)}")
-    _check_finite(imgs, "images")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    check_finite_array(imgs, "images")
+    ncols = check_int(ncols, "ncols")
     n = imgs.shape[0]
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
@@ -148,7 +146,8 @@ def plot_digit_grid(images, *, ncols: int = 10, ax: plt.Axes | None = None, titl
 
 def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: float, *,
                            data: Mapping[str, torch.Tensor] | None = None, n: int = 81, vmax: float = 8.0,
-                           levels: int = 12, panel_size: tuple[float, float] = (1.45, 1.45)):
+                           levels: int = 12, panel_size: tuple[float, float] = (1.45, 1.45),
+                           axes=None) -> plt.Figure:
     """A grid of normalised energy landscapes: one row per dataset, one column per training method.
 
     Each panel shows -log p(y) = E(y) + log Z, with Z a Riemann sum over the plotted n x n grid,
@@ -164,55 +163,47 @@ def plot_energy_comparison(energies: Mapping[str, Mapping[str, Energy]], lim: fl
         vmax: top of the colour scale, > 0 (in nats above 0).
         levels: number of filled contour levels.
         panel_size: (width, height) of one panel in inches.
+        axes: one Axes per panel, in reading order (a new figure when None).
 
     Returns:
-        The figure.
+        The Figure.
 
     See chapter 7.
     """
-    if not energies:
-        raise ValueError("energies must hold at least one dataset {dataset: {method: energy}}")
-    methods = list(next(iter(energies.values())))
-    if not methods or any(list(row) != methods for row in energies.values()):
-        raise ValueError(f"energies must give every dataset the same methods in the same order, got "
-                         f"{[list(row) for row in energies.values()]}")
-    lim = float(lim) if not isinstance(lim, bool) and isinstance(lim, (int, float)) else lim
-    if not isinstance(lim, float) or not math.isfinite(lim) or lim <= 0:
-        raise ValueError(f"lim must be a positive number, got {lim!r}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if isinstance(vmax, bool) or not isinstance(vmax, (int, float)) or not 0 < vmax < math.inf:
-        raise ValueError(f"vmax must be a positive number, got {vmax!r}")
+    methods = dataset_methods(energies, "energies")
+    lim = check_positive(lim, "lim")
+    n = check_int(n, "n", minimum=2)
+    vmax = check_positive(vmax, "vmax")
     a = torch.linspace(-lim, lim, n, dtype=torch.float64)
     Y2, Y1 = torch.meshgrid(a, a, indexing="ij")
     pts = torch.stack([Y1.reshape(-1), Y2.reshape(-1)], dim=1)  # (n * n, 2)
     cell = (2 * lim / (n - 1)) ** 2
     with_data = data is not None
     ncols = len(methods) + int(with_data)
-    fig, axes = _small_multiples(len(energies) * ncols, ncols, panel_size)
+    fig, axes = panels(len(energies) * ncols, ncols, panel_size, axes=axes)
     lv = np.linspace(0.0, vmax, levels + 1)
     cs = None
     for r, (name, row) in enumerate(energies.items()):
-        panels = axes[r * ncols:(r + 1) * ncols]
+        row_axes = axes[r * ncols:(r + 1) * ncols]
         if with_data:
             if name not in data:
                 raise ValueError(f"data must have an entry for every dataset, {name!r} is missing")
-            d = _to_numpy(data[name])
-            panels[0].plot(d[:, 0], d[:, 1], ".", ms=0.8, color="k", alpha=0.5, rasterized=True)
-            panels[0].set_ylabel(name, fontsize=9)
-        for ax, (method, energy) in zip(panels[int(with_data):], row.items()):
+            d = to_numpy(data[name])
+            row_axes[0].plot(d[:, 0], d[:, 1], ".", ms=0.8, color="k", alpha=0.5, rasterized=True)
+            row_axes[0].set_ylabel(name, fontsize=9)
+        for ax, (method, energy) in zip(row_axes[int(with_data):], row.items()):
             with torch.no_grad():
                 e = energy(pts)
             if not isinstance(e, torch.Tensor) or tuple(e.shape) != (n * n,):
                 raise ValueError(f"energy of {method!r} on {name!r} must return shape ({n * n},)")
-            e = _check_finite(_to_numpy(e).astype(float), f"energy of {method!r} on {name!r}")
+            e = check_finite_array(to_numpy(e).astype(float), f"energy of {method!r} on {name!r}")
             log_z = float(torch.logsumexp(torch.from_numpy(-e), 0)) + math.log(cell)
             nlp = np.clip(e + log_z, 0.0, vmax).reshape(n, n)  # -log p, clipped to the colour range
             cs = ax.contourf(Y1.numpy(), Y2.numpy(), nlp, levels=lv, cmap="magma_r")
             if r == 0:
                 ax.set_title(method, fontsize=9)
         if with_data and r == 0:
-            panels[0].set_title("data", fontsize=9)
+            row_axes[0].set_title("data", fontsize=9)
     for ax in axes:
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)

@@ -12,16 +12,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._figures import beta_label as _beta_label
-from .._figures import check_finite_array as _check_finite
-from .._figures import new_axes, panels
-from .._figures import to_numpy as _to_numpy
+from ._base import beta_label, check_finite_array, new_axes, panels, to_numpy
 
 __all__ = ['plot_free_energy_sections', 'plot_density_grid']
 
 
 def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Sequence[float], *, ax=None,
-                              xlabel: str = "$y_2$", title: str | None = r"cross-section at $y_1 = 0$"):
+                              xlabel: str = "$y_2$", title: str | None = r"cross-section at $y_1 = 0$") -> plt.Axes:
     """Cross-sections of the free energy F_beta along a line of y, one curve per beta.
 
     Args:
@@ -36,14 +33,14 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
 
     See chapter 3.
     """
-    c, Fn = _to_numpy(coord), _to_numpy(F)
+    c, Fn = to_numpy(coord), to_numpy(F)
     if Fn.ndim != 2 or Fn.shape != (len(betas), c.size):
         raise ValueError(f"F must have shape (len(betas), len(coord)) = {(len(betas), c.size)}, got {Fn.shape}")
-    _check_finite(Fn, "F")
+    check_finite_array(Fn, "F")
     ax = new_axes(ax, (5.5, 3.8))
     colors = plt.cm.plasma(np.linspace(0.8, 0.0, len(betas)))  # hot (small beta) = orange, cold = dark
     for k, b in enumerate(betas):
-        ax.plot(c, Fn[k], color="black" if math.isinf(b) else colors[k], lw=1.6, label=_beta_label(b))
+        ax.plot(c, Fn[k], color="black" if math.isinf(b) else colors[k], lw=1.6, label=beta_label(b))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(r"$F_\beta$")
     if title:
@@ -54,7 +51,7 @@ def plot_free_energy_sections(coord: torch.Tensor, F: torch.Tensor, betas: Seque
 
 def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tensor, betas: Sequence[float], *,
                       data: torch.Tensor | None = None, ncols: int | None = None,
-                      panel_size: tuple[float, float] = (2.6, 2.4), cmap: str = "magma", axes=None):
+                      panel_size: tuple[float, float] = (2.6, 2.4), cmap: str = "magma", axes=None) -> plt.Figure:
     """Small multiples of Gibbs densities exp(-beta F)/Z on a grid of y, one panel per beta.
 
     Args:
@@ -72,19 +69,19 @@ def plot_density_grid(y1: torch.Tensor, y2: torch.Tensor, densities: torch.Tenso
 
     See chapter 3.
     """
-    a1, a2, P = _to_numpy(y1), _to_numpy(y2), _to_numpy(densities)
+    a1, a2, P = to_numpy(y1), to_numpy(y2), to_numpy(densities)
     if P.ndim != 3 or P.shape != (len(betas), a2.size, a1.size):
         raise ValueError(f"densities must have shape (len(betas), len(y2), len(y1)) = "
                          f"{(len(betas), a2.size, a1.size)}, got {P.shape}")
-    _check_finite(P, "densities")
+    check_finite_array(P, "densities")
     k = len(betas)
     fig, axes = panels(k, k if ncols is None else ncols, panel_size, axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     for i, ax in enumerate(axes):
         ax.pcolormesh(a1, a2, P[i], shading="nearest", cmap=cmap)
         if data is not None:
-            d = _to_numpy(data)
+            d = to_numpy(data)
             ax.scatter(d[:, 0], d[:, 1], s=3, color="C0", alpha=0.7)
-        ax.set_title(_beta_label(betas[i]), fontsize=9)
+        ax.set_title(beta_label(betas[i]), fontsize=9)
         ax.set_aspect("equal")
         ax.tick_params(labelsize=7)
     return fig

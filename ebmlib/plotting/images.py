@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_int, check_limits
-from .._figures import LAYOUT, check_finite_array, new_axes, to_numpy
+from ._base import LAYOUT, check_finite_array, new_axes, to_numpy
 
-__all__ = ["image_grid", "plot_image_rows", "plot_energy_curves"]
+__all__ = ["image_grid", "plot_image_rows", "plot_training_energies"]
 
 
 def _images(images, name: str = "images") -> np.ndarray:
@@ -73,7 +73,8 @@ def image_grid(images, *, ncols: int = 10, value_range: tuple[float, float] = (0
     return ax
 
 
-def plot_image_rows(rows: dict, *, value_range: tuple[float, float] = (0.0, 1.0), cmap: str = "gray_r", axes=None):
+def plot_image_rows(rows: dict, *, value_range: tuple[float, float] = (0.0, 1.0), cmap: str = "gray_r",
+                    axes=None) -> plt.Figure:
     """One labelled row of images per entry of ``rows`` (e.g. original, masked, filled by each method).
 
     Args:
@@ -108,8 +109,8 @@ def plot_image_rows(rows: dict, *, value_range: tuple[float, float] = (0.0, 1.0)
     return fig
 
 
-def plot_energy_curves(e_data, e_model, *, smooth: int = 1, title: str | None = None,
-                       ax: plt.Axes | None = None) -> plt.Axes:
+def plot_training_energies(e_data, e_model, *, smooth: int = 1, title: str | None = None,
+                           ax: plt.Axes | None = None) -> plt.Axes:
     """Mean energies of data and of the sampler's negatives at each training step, and their gap.
 
     Maximum-likelihood training pushes E(data) down and E(negatives) up; at equilibrium the

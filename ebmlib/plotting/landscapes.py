@@ -12,10 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_int, check_limits, check_positive, energy_on
-from .._figures import Energy, descend_and_draw, new_axes, panels, to_numpy
+from .._checks import check_int, check_limits, check_nonneg_int, check_positive, energy_on
+from ..errors import DivergenceError
+from ..inference import gradient_inference
+from ._base import Energy, new_axes, panels, to_numpy
 
-__all__ = ['energy_grid', 'plot_landscape', 'plot_energy_curve', 'draw_gradient_inference', 'plot_step_size_grid']
+__all__ = ['energy_grid', 'plot_landscape', 'plot_energy_1d', 'draw_gradient_inference', 'plot_step_size_grid']
 
 
 def energy_grid(
@@ -144,7 +146,7 @@ def plot_landscape(
     return ax
 
 
-def plot_energy_curve(
+def plot_energy_1d(
     energy: Energy,
     lim: tuple[float, float],
     *,
@@ -190,6 +192,38 @@ def plot_energy_curve(
     return ax
 
 
+def _descend(energy: Energy, start: Sequence[float], step_size: float, steps: int
+             ) -> tuple[torch.Tensor, torch.Tensor | None, float | None]:
+    """Gradient inference from one 2-D start (:func:`ebmlib.inference.gradient_inference`), divergence caught.
+
+    Returns:
+        ``(y0, trajectory, final_energy)``; y0 is (1, 2), the trajectory (steps + 1, 1, 2); the last two are
+        None when the descent diverged (a :class:`~ebmlib.errors.DivergenceError`, caught by type).
+    """
+    steps = check_nonneg_int(steps, "steps")
+    step_size = check_positive(step_size, "step_size")
+    y0 = torch.tensor([list(map(float, start))], dtype=torch.float64)  # (1, 2)
+    try:
+        y_end, traj = gradient_inference(energy, y0, steps=steps, step_size=step_size, return_trajectory=True)
+    except DivergenceError:
+        return y0, None, None
+    with torch.no_grad():
+        e_end = float(energy(y_end)[0])
+    return y0, traj, e_end
+
+
+def _draw_descent(ax: plt.Axes, energy: Energy, y0: torch.Tensor, traj: torch.Tensor | None, e_end: float | None, *,
+                  step_size: float, steps: int, xlim, ylim, grid=None, vmax: float | None = None,
+                  levels=20) -> plt.Axes:
+    """Draw a descent that :func:`_descend` ran: its path on the landscape, the title its step size and final
+    energy, or the start alone and "diverged" when ``traj`` is None. Runs no inference."""
+    if traj is None:
+        return plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels,
+                              trajectories=y0[None], title=f"step {step_size:.3g}: diverged")
+    return plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels, trajectories=traj,
+                          title=f"step {step_size:.3g}, {steps} steps: E = {e_end:.3f}")
+
+
 def draw_gradient_inference(
     energy: Energy,
     start: Sequence[float],
@@ -224,9 +258,9 @@ def draw_gradient_inference(
     See chapter 1.
     """
     ax = new_axes(ax, (5, 4))
-    descend_and_draw(ax, energy, start, step_size, steps=steps, xlim=xlim, ylim=ylim, grid=grid, vmax=vmax,
-                     levels=levels)
-    return ax
+    y0, traj, e_end = _descend(energy, start, step_size, steps)
+    return _draw_descent(ax, energy, y0, traj, e_end, step_size=step_size, steps=steps, xlim=xlim, ylim=ylim,
+                         grid=grid, vmax=vmax, levels=levels)
 
 
 def plot_step_size_grid(
@@ -272,8 +306,9 @@ def plot_step_size_grid(
     for i, start in enumerate(starts):
         for j, eps in enumerate(step_sizes):
             ax = flat[i * cols + j]
-            descend_and_draw(ax, energy, start, eps, steps=steps, xlim=xlim, ylim=ylim, grid=grid,
-                             vmax=vmax, levels=levels)
+            y0, traj, e_end = _descend(energy, start, eps, steps)
+            _draw_descent(ax, energy, y0, traj, e_end, step_size=eps, steps=steps, xlim=xlim, ylim=ylim, grid=grid,
+                          vmax=vmax, levels=levels)
             ax.title.set_fontsize(9)
             if i < rows - 1:
                 ax.set_xlabel("")

@@ -13,9 +13,7 @@ import numpy as np
 import torch
 
 from .._checks import check_callable, check_int, check_tensor
-from .._figures import check_finite_array as _check_finite
-from .._figures import new_axes, panels
-from .._figures import to_numpy as _to_numpy
+from ._base import LAYOUT, check_finite_array, given_axes, new_axes, panels, to_numpy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 
 __all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inference', 'plot_ellipse_decoder',
@@ -24,7 +22,7 @@ __all__ = ['plot_latent_energy_curves', 'plot_free_energy_map', 'draw_latent_inf
 
 def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_check: torch.Tensor | None = None,
                               ncols: int = 6, sharey: bool = True, panel_size: tuple[float, float] = (1.6, 1.2),
-                              titles: Sequence[str] | None = None, axes=None):
+                              titles: Sequence[str] | None = None, axes=None) -> plt.Figure:
     """Small multiples of the energy curves E_i(z) = E(y_i, z) over the latent grid, one per sample.
 
     Args:
@@ -48,11 +46,11 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
     if z_grid.shape[0] != nz:
         raise ValueError(f"z_grid must have {nz} values (the columns of table), got {z_grid.shape[0]}")
     ncols = check_int(ncols, "ncols")
-    T, z = _to_numpy(table), _to_numpy(z_grid)
+    T, z = to_numpy(table), to_numpy(z_grid)
     if z_check is None:
         zc = z[T.argmin(1)]
     else:
-        zc = _to_numpy(z_check)
+        zc = to_numpy(z_check)
         if zc.shape != (b,):
             raise ValueError(f"z_check must have shape ({b},), got {zc.shape}")
     fig, axes = panels(b, min(ncols, b), panel_size, axes=axes, sharey=sharey, xlabel="z", ylabel="E(y, z)")
@@ -69,7 +67,7 @@ def plot_latent_energy_curves(table: torch.Tensor, z_grid: torch.Tensor, *, z_ch
 def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, grad: torch.Tensor | None = None, *,
                          data: torch.Tensor | None = None, curve: torch.Tensor | None = None, ax=None,
                          cmap: str = "viridis", arrow_sign: float = -1.0, colorbar: bool = True,
-                         label: str = r"$F_\infty(y)$"):
+                         label: str = r"$F_\infty(y)$") -> plt.Axes:
     """Heat map of a free energy on a grid of y, with gradient arrows, data points and the manifold.
 
     Arrows show ``arrow_sign * grad`` (default -grad F, the direction that lowers the free energy,
@@ -89,27 +87,27 @@ def plot_free_energy_map(y1: torch.Tensor, y2: torch.Tensor, F: torch.Tensor, gr
 
     See chapter 2.
     """
-    a1, a2, Fn = _to_numpy(y1), _to_numpy(y2), _to_numpy(F)
+    a1, a2, Fn = to_numpy(y1), to_numpy(y2), to_numpy(F)
     if Fn.shape != (a2.size, a1.size):
         raise ValueError(f"F must have shape (len(y2), len(y1)) = {(a2.size, a1.size)}, got {Fn.shape}")
-    _check_finite(Fn, "F")
+    check_finite_array(Fn, "F")
     ax = new_axes(ax, (5.0, 4.5))
     mesh = ax.pcolormesh(a1, a2, Fn, shading="nearest", cmap=cmap)
     if colorbar:
         ax.figure.colorbar(mesh, ax=ax, label=label)
     if grad is not None:
-        g = _to_numpy(grad)
+        g = to_numpy(grad)
         if g.shape != Fn.shape + (2,):
             raise ValueError(f"grad must have shape {Fn.shape + (2,)}, got {g.shape}")
         Y1, Y2 = np.meshgrid(a1, a2)
         ax.quiver(Y1, Y2, arrow_sign * g[..., 0], arrow_sign * g[..., 1], color="white", alpha=0.8,
                   angles="xy", pivot="mid")
     if curve is not None:
-        c = _to_numpy(curve)
+        c = to_numpy(curve)
         c = np.concatenate([c, c[:1]])
         ax.plot(c[:, 0], c[:, 1], color="C1", lw=1.5, label="g(z)")
     if data is not None:
-        d = _to_numpy(data)
+        d = to_numpy(data)
         ax.scatter(d[:, 0], d[:, 1], s=12, color="C3", edgecolor="white", linewidth=0.5, zorder=3, label="data")
     ax.set_xlabel("$y_1$")
     ax.set_ylabel("$y_2$")
@@ -158,18 +156,18 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
     ax_y.clear()
     ax_z.clear()
     if data is not None:
-        d = _to_numpy(data)
+        d = to_numpy(data)
         ax_y.scatter(d[:, 0], d[:, 1], s=8, color="0.6", zorder=1)
-    dn = _to_numpy(dense)
+    dn = to_numpy(dense)
     ax_y.plot(dn[:, 0], dn[:, 1], color="C0", lw=1.5, label="g(z)")
-    ax_y.plot(*_to_numpy(yt[0]), "o", color="C3", label="y")
-    ax_y.plot(*_to_numpy(g_check), "s", color="C1", label="g(ž)")
+    ax_y.plot(*to_numpy(yt[0]), "o", color="C3", label="y")
+    ax_y.plot(*to_numpy(g_check), "s", color="C1", label="g(ž)")
     ax_y.plot([yt[0, 0].item(), g_check[0].item()], [yt[0, 1].item(), g_check[1].item()], "--", color="C1")
     ax_y.set_aspect("equal")
     ax_y.set_xlabel("$y_1$")
     ax_y.set_ylabel("$y_2$")
     ax_y.legend(loc="upper right", fontsize=7)
-    zn, tn = _to_numpy(z), _to_numpy(table)
+    zn, tn = to_numpy(z), to_numpy(table)
     ax_z.plot(zn, tn, ".-", ms=3)
     ax_z.axvline(z_check.item(), color="C1", ls="--")
     ax_z.set_xlabel("z")
@@ -181,7 +179,7 @@ def draw_latent_inference(y: Sequence[float] | torch.Tensor, decoder: Decoder, *
     return fig
 
 
-def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None):
+def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 200, axes=None) -> plt.Figure:
     """The two roles of the ellipse decoder: z goes round one ellipse, x picks the ellipse.
 
     Left: g(0, z_k) = rho(0) * (cos z_k, sin z_k) for the latents of ``z_grid``, coloured by z_k.
@@ -206,8 +204,9 @@ def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 
     if not xs:
         raise ValueError("xs must hold at least one input x")
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
-    ax0, ax1 = axes
+        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.8), layout=LAYOUT)
+    else:
+        fig, (ax0, ax1) = given_axes(axes, 2)
     with torch.no_grad():
         g = EllipseDecoder(ellipse_radii(0.0).to(z_grid.dtype), dtype=z_grid.dtype)(z_grid)  # (N_z, 2)
     points = ax0.scatter(g[:, 0], g[:, 1], c=z_grid, cmap="twilight", vmin=0, vmax=2 * math.pi, s=22)
@@ -230,7 +229,8 @@ def plot_ellipse_decoder(z_grid: torch.Tensor, xs: Sequence[float], *, n: int = 
 
 
 def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z_global: float, z_local: float,
-                   paths: dict | None = None, z_pick: float | None = None, n: int = 200, ylim=(-0.5, 8.0)):
+                   paths: dict | None = None, z_pick: float | None = None, n: int = 200, ylim=(-0.5, 8.0),
+                   axes=None) -> plt.Figure:
     """A point that sees two wells of E(y, z): the two ways to reach the curve, and descents over z.
 
     Left: the curve g(z), the point y and segments to g(z_global) (solid) and g(z_local) (dotted).
@@ -246,6 +246,7 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
         z_pick: the grid's minimiser.
         n: points of the dense curve.
         ylim: energy range of the right panel.
+        axes: two Axes, left and right (a new figure when None).
 
     Returns:
         The ``Figure``.
@@ -256,8 +257,11 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
     if tuple(y.shape) != (1, 2):
         raise ValueError(f"y must have shape (1, 2), got {tuple(y.shape)}")
     z_dense = torch.linspace(0, 2 * math.pi, n, dtype=y.dtype)
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1.1, 1]},
-                                   layout="constrained")
+    if axes is None:
+        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [1.1, 1]},
+                                       layout=LAYOUT)
+    else:
+        fig, (ax0, ax1) = given_axes(axes, 2)
     with torch.no_grad():
         curve = decoder(z_dense)  # (n, 2)
         ends = decoder(torch.tensor([z_global, z_local], dtype=y.dtype))  # (2, 2)
@@ -274,7 +278,7 @@ def plot_two_wells(y: torch.Tensor, decoder: Decoder, z_grid: torch.Tensor, *, z
     ax1.plot(z_dense, e_dense, color="0.3", lw=1)
     ax1.plot(z_grid, e_grid, ".", color="0.6", ms=4, label=f"{len(z_grid)}-point grid")
     for k, (name, path) in enumerate((paths or {}).items()):
-        zp = _to_numpy(path).reshape(-1)
+        zp = to_numpy(path).reshape(-1)
         with torch.no_grad():
             ep = latent_energy_table(y, decoder, torch.as_tensor(zp, dtype=y.dtype))[0]
         ax1.plot(zp, ep, ("o-", "x--")[k % 2], color=("C1", "C4")[k % 2], ms=4, lw=0.8, label=name)

@@ -7,53 +7,29 @@ See chapter 6.
 from __future__ import annotations
 
 import math
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .._checks import check_nonneg_int, check_positive
-from .._figures import new_axes
+from .._checks import check_limits, check_nonneg_int, check_positive
 from ..errors import DivergenceError
-from ..samplers import hmc, langevin, mala, metropolis_hastings
-from ._common import _check_finite, _check_lim, _small_multiples, _to_numpy
+from ..samplers import run_sampler
+from ._base import Energy, check_finite_array, new_axes, panels, to_numpy
 from .landscapes import energy_grid
 
 __all__ = [
-    "SAMPLERS", "run_sampler", "plot_samples", "draw_sampler_run", "plot_sampler_grid",
+    "plot_samples", "draw_sampler_run", "plot_sampler_grid",
     "plot_acceptance_curves", "plot_hop_rates", "plot_traces", "plot_autocorrelations",
     "plot_ula_bias", "plot_state_probabilities",
 ]
 
-Energy = Callable[[torch.Tensor], torch.Tensor]
-SAMPLERS = ("MH", "ULA", "MALA", "HMC")  # the names run_sampler, the widget and the grid accept
 COLORS = {"MH": "tab:blue", "ULA": "tab:orange", "MALA": "tab:green", "HMC": "tab:red", "Gibbs": "tab:purple"}
 
 
 def _ax(ax):
     return new_axes(ax, (4.5, 3.6))
-
-
-def run_sampler(name: str, energy: Energy, y0: torch.Tensor, *, step_size: float, steps: int,
-                n_leapfrog: int = 5, generator=None, return_trajectory: bool = False
-                ) -> tuple[torch.Tensor, float | None]:
-    """Run one of the chapter's samplers by name with one step-size knob; for the widget and the grid.
-
-    ``step_size`` is the proposal scale s of "MH", eps of "ULA" and "MALA", and the leapfrog step of
-    "HMC" (with ``n_leapfrog`` steps per trajectory).
-
-    Returns:
-        ``(samples, acceptance_rate)``, the rate None for ULA (nothing is rejected).
-    """
-    if name not in SAMPLERS:
-        raise ValueError(f"name must be one of {SAMPLERS}, got {name!r}")
-    kw = dict(step_size=step_size, steps=steps, generator=generator, return_trajectory=return_trajectory)
-    if name == "HMC":
-        return hmc(energy, y0, n_leapfrog=n_leapfrog, **kw)
-    if name == "ULA":
-        return langevin(energy, y0, **kw), None
-    return {"MH": metropolis_hastings, "MALA": mala}[name](energy, y0, **kw)  # every sampler takes step_size
 
 
 def _ellipse(mean, cov, k: float = 2.0, n: int = 100) -> np.ndarray:
@@ -79,8 +55,8 @@ def plot_samples(samples, *, energy: Energy | None = None, xlim=(-3.0, 3.0), yli
         The axes drawn on.
     """
     ax = _ax(ax)
-    xlim, ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
-    y = _check_finite(_to_numpy(samples), "samples")
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    y = check_finite_array(to_numpy(samples), "samples")
     if y.ndim != 2 or y.shape[1] != 2:
         raise ValueError(f"samples must have shape (N, 2), got {y.shape}")
     if grid is None and energy is not None:
@@ -102,64 +78,102 @@ def plot_samples(samples, *, energy: Energy | None = None, xlim=(-3.0, 3.0), yli
     return ax
 
 
-def draw_sampler_run(ax: plt.Axes, energy: Energy, name: str, step_size: float, *, y0: torch.Tensor,
-                     steps: int = 100, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), mean=None, cov=None,
-                     generator=0, grid=None, n_leapfrog: int = 5, contours: bool = True) -> float | None:
-    """Run sampler ``name`` from ``y0`` and draw its final states and the path of its first chain.
+def _run_or_diverged(energy: Energy, name: str, step_size: float, *, y0: torch.Tensor, steps: int, generator,
+                     n_leapfrog: int) -> tuple[torch.Tensor | None, float | None]:
+    """:func:`ebmlib.samplers.run_sampler` with the trajectory; ``(None, None)`` when the chains diverged."""
+    try:
+        return run_sampler(name, energy, y0, step_size=step_size, steps=steps, generator=generator,
+                           return_trajectory=True, n_leapfrog=n_leapfrog)
+    except DivergenceError:
+        return None, None
 
-    The energy's contours are drawn (from ``grid`` when given) unless ``contours=False``.
 
-    The title gives the acceptance rate, or says that the chains diverged.
+def draw_sampler_run(trajectory: torch.Tensor | None, *, name: str, step_size: float, rate: float | None = None,
+                     ax: plt.Axes | None = None, energy: Energy | None = None, grid=None, xlim=(-3.0, 3.0),
+                     ylim=(-3.0, 3.0), mean=None, cov=None) -> plt.Axes:
+    """Draw one sampler run: the final states of every chain and the path of the first chain.
+
+    The run itself is :func:`ebmlib.samplers.run_sampler` (``return_trajectory=True``); this function only
+    draws it. The energy's contours are drawn from ``grid`` when given, else from ``energy`` when given.
+    The title gives the sampler, the step size and the acceptance rate ``rate`` (when not None), or says
+    that the chains diverged when ``trajectory`` is None.
+
+    Args:
+        trajectory: (T + 1, B, 2) chains with the starting points first, or None for a diverged run.
+        name: the sampler's display name (its colour and the title).
+        step_size: the step size of the run (for the title).
+        rate: its acceptance rate, or None (ULA, or not measured).
+        ax: axes to draw on (a new figure when None).
+        energy, grid: contours (``grid`` from ``energy_grid`` is reused as is).
+        xlim, ylim: plotting ranges.
+        mean, cov: the target's mean and covariance, for its dashed 2-sigma ellipse.
 
     Returns:
-        The acceptance rate (None for ULA or when the chains diverged).
+        The Axes drawn on.
+
+    See chapter 6.
     """
-    steps = check_nonneg_int(steps, "steps")
     step_size = check_positive(step_size, "step_size")
-    try:
-        traj, rate = run_sampler(name, energy, y0, step_size=step_size, steps=steps, generator=generator,
-                                 return_trajectory=True, n_leapfrog=n_leapfrog)
-    except DivergenceError:
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    if name not in COLORS:
+        raise ValueError(f"name must be one of {tuple(COLORS)}, got {name!r}")
+    ax = _ax(ax)
+    if trajectory is None:
         ax.clear()
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         ax.set_title(f"{name}, step {step_size:.3g}: diverged", fontsize=9)
-        return None
-    if not contours:
-        grid, energy = None, None
+        return ax
+    traj = to_numpy(trajectory)
+    if traj.ndim != 3 or traj.shape[2] != 2:
+        raise ValueError(f"trajectory must have shape (T+1, B, 2), got {traj.shape}")
     plot_samples(traj[-1], xlim=xlim, ylim=ylim, mean=mean, cov=cov, ax=ax, color=COLORS[name], grid=grid,
                  energy=None if grid is not None else energy)
-    path = _to_numpy(traj[:, 0])
+    path = traj[:, 0]
     ax.plot(path[:, 0], path[:, 1], "-", color="k", lw=0.5)
     ax.plot(path[0, 0], path[0, 1], "ko", ms=3)
     rate_txt = "" if rate is None else f", accept {rate:.2f}"
     ax.set_title(f"{name}, step {step_size:.3g}{rate_txt}", fontsize=9)
-    return rate
+    return ax
 
 
 def plot_sampler_grid(energy: Energy, step_sizes: Mapping[str, Sequence[float]], *, y0: torch.Tensor,
                       steps: int = 100, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), mean=None, cov=None,
-                      generator=0, panel_size=(2.6, 2.6), contours: bool = True):
+                      generator=0, panel_size=(2.6, 2.6), contours: bool = True, n_leapfrog: int = 5,
+                      axes=None) -> plt.Figure:
     """Small multiples: one row per sampler, one panel per step size (the widget's static fallback).
+
+    Each panel runs :func:`ebmlib.samplers.run_sampler` from ``y0`` with the seed ``generator`` and draws
+    it with :func:`draw_sampler_run`.
 
     Args:
         step_sizes: sampler name -> its step sizes (all rows must have the same number).
         contours: draw the energy's contours in every panel.
+        n_leapfrog: leapfrog steps per HMC trajectory.
+        axes: one Axes per panel, in reading order (a new figure when None).
 
     Returns:
-        The figure.
+        The Figure.
+
+    See chapter 6.
     """
+    steps = check_nonneg_int(steps, "steps")
     names = list(step_sizes)
+    if not names:
+        raise ValueError("step_sizes must name at least one sampler, got none")
     ncols = len(step_sizes[names[0]])
     if any(len(step_sizes[n]) != ncols for n in names):
         raise ValueError("step_sizes must give every sampler the same number of step sizes")
-    fig, axes = _small_multiples(len(names) * ncols, ncols, panel_size, xlabel="$y_1$", ylabel="$y_2$")
+    fig, flat = panels(len(names) * ncols, ncols, panel_size, axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     grid = energy_grid(energy, xlim, ylim, 61) if contours else None
     for r, name in enumerate(names):
         for c, s in enumerate(step_sizes[name]):
-            ax = axes[r * ncols + c]
-            draw_sampler_run(ax, energy, name, s, y0=y0, steps=steps, xlim=xlim, ylim=ylim, mean=mean, cov=cov,
-                             generator=generator, grid=grid, contours=contours)
+            ax = flat[r * ncols + c]
+            s = check_positive(s, "step_sizes")
+            traj, rate = _run_or_diverged(energy, name, s, y0=y0, steps=steps, generator=generator,
+                                          n_leapfrog=n_leapfrog)
+            draw_sampler_run(traj, name=name, step_size=s, rate=rate, ax=ax, grid=grid, xlim=xlim, ylim=ylim,
+                             mean=mean, cov=cov)
             ax.set_xlabel("")
             ax.set_ylabel("")
     return fig  # constrained layout (panels), like every multi-panel figure here
@@ -180,7 +194,7 @@ def plot_acceptance_curves(step_sizes: Mapping[str, Sequence[float]], rates: Map
     """
     ax = _ax(ax)
     for name in step_sizes:
-        s, r = np.asarray(step_sizes[name], float), _check_finite(np.asarray(rates[name], float), "rates")
+        s, r = np.asarray(step_sizes[name], float), check_finite_array(np.asarray(rates[name], float), "rates")
         color = COLORS.get(name)
         ax.plot(s, r, "o-", ms=3, color=color, label=name)
         if optima and name in optima:
@@ -206,7 +220,7 @@ def plot_hop_rates(betas: Sequence[float], rates: Mapping[str, Sequence[float]],
     ax = _ax(ax)
     b = np.asarray(betas, float)
     for name, r in rates.items():
-        r = _check_finite(np.asarray(r, float), "rates")
+        r = check_finite_array(np.asarray(r, float), "rates")
         ax.plot(b, r, "o-", color=COLORS.get(name), label=name)
     if barrier is not None:
         first = np.asarray(next(iter(rates.values())), float)[0]
@@ -222,7 +236,7 @@ def plot_traces(traces: Mapping[str, Sequence[float]], *, ax: plt.Axes | None = 
     """Trace plots of one coordinate of a chain, per sampler (x: the gradient count of each point)."""
     ax = _ax(ax)
     for name, tr in traces.items():
-        tr = _check_finite(np.asarray(_to_numpy(tr), float), "traces")
+        tr = check_finite_array(np.asarray(to_numpy(tr), float), "traces")
         xs = np.arange(len(tr)) if x is None else np.asarray(x[name] if isinstance(x, Mapping) else x, float)
         ax.plot(xs, tr, lw=0.7, color=COLORS.get(name.split()[0]), label=name)
     ax.set_xlabel("gradient evaluations")
@@ -236,7 +250,7 @@ def plot_autocorrelations(acfs: Mapping[str, Sequence[float]], *, ax: plt.Axes |
     """Autocorrelation against lag per sampler; with ``cost`` (gradients per step) the x axis is gradients."""
     ax = _ax(ax)
     for name, rho in acfs.items():
-        rho = _check_finite(np.asarray(_to_numpy(rho), float), "acfs")
+        rho = check_finite_array(np.asarray(to_numpy(rho), float), "acfs")
         k = np.arange(len(rho)) * (cost[name] if cost else 1)
         ax.plot(k, rho, lw=1.2, color=COLORS.get(name), label=name)
     ax.axhline(0, color="0.6", lw=0.6)
@@ -256,10 +270,10 @@ def plot_ula_bias(step_sizes: Sequence[float], measured: Sequence[float], discre
     """
     ax = _ax(ax)
     s = np.asarray(step_sizes, float)
-    ax.plot(s, _check_finite(np.asarray(discrete, float), "discrete"), "-", color="tab:orange",
+    ax.plot(s, check_finite_array(np.asarray(discrete, float), "discrete"), "-", color="tab:orange",
             label="exact discrete-time (AR(1))")
     m_at = s if measured_at is None else np.asarray(measured_at, float)
-    ax.plot(m_at, _check_finite(np.asarray(measured, float), "measured"), "o", color="k", ms=4, label="ULA samples")
+    ax.plot(m_at, check_finite_array(np.asarray(measured, float), "measured"), "o", color="k", ms=4, label="ULA samples")
     ax.axhline(truth, color="0.3", ls="--", lw=1, label=r"target ($\epsilon \to 0$)")
     ax.set_xlabel(r"step size $\epsilon$")
     ax.set_ylabel(label)
@@ -275,8 +289,8 @@ def plot_state_probabilities(p_exact, freq, *, ax: plt.Axes | None = None, top: 
         top: show only the ``top`` most probable states.
     """
     ax = _ax(ax)
-    p, f = _check_finite(np.asarray(_to_numpy(p_exact), float), "p_exact"), _check_finite(
-        np.asarray(_to_numpy(freq), float), "freq")
+    p, f = check_finite_array(np.asarray(to_numpy(p_exact), float), "p_exact"), check_finite_array(
+        np.asarray(to_numpy(freq), float), "freq")
     if p.shape != f.shape:
         raise ValueError(f"p_exact and freq must have the same shape, got {p.shape} and {f.shape}")
     order = np.argsort(-p)[: top or len(p)]

@@ -12,15 +12,14 @@ import numpy as np
 import torch
 
 from .._checks import check_int
-from .._figures import new_axes, panels
-from .._figures import to_numpy as _to_numpy
+from ._base import new_axes, panels, to_numpy
 
 __all__ = ['plot_horn_slices', 'plot_radii_curves', 'plot_token_probabilities']
 
 
 def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Sequence[float], learned: torch.Tensor,
                      true: torch.Tensor, *, centre: torch.Tensor | None = None,
-                     panel_size: tuple[float, float] = (2.2, 2.4), n: int = 200, axes=None):
+                     panel_size: tuple[float, float] = (2.2, 2.4), n: int = 200, axes=None) -> plt.Figure:
     """Small multiples of the horn's y-plane at a few x: the data there, the true and the learned ellipse.
 
     Panel s shows the points y_i with x_i closest to x_slices[s], the ellipse of half-axes
@@ -43,17 +42,17 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
 
     See chapter 4.
     """
-    xd, yd = _to_numpy(x_data), _to_numpy(y_data)
+    xd, yd = to_numpy(x_data), to_numpy(y_data)
     if xd.ndim != 1 or yd.shape != (xd.shape[0], 2):
         raise ValueError(f"x_data must be (N,) and y_data (N, 2), got {xd.shape} and {yd.shape}")
     xs = np.asarray(list(x_slices), dtype=float)
     s = xs.size
     if s < 1:
         raise ValueError("x_slices must hold at least one value")
-    lw, tw = np.abs(_to_numpy(learned)), _to_numpy(true)
+    lw, tw = np.abs(to_numpy(learned)), to_numpy(true)
     if lw.shape != (s, 2) or tw.shape != (s, 2):
         raise ValueError(f"learned and true must have shape ({s}, 2), got {lw.shape} and {tw.shape}")
-    c = None if centre is None else _to_numpy(centre)
+    c = None if centre is None else to_numpy(centre)
     if c is not None and c.shape != (s, 2):
         raise ValueError(f"centre must have shape ({s}, 2), got {c.shape}")
     n = check_int(n, "n")
@@ -77,7 +76,7 @@ def plot_horn_slices(x_data: torch.Tensor, y_data: torch.Tensor, x_slices: Seque
     return fig
 
 
-def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor, *, ax=None):
+def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor, *, ax=None) -> plt.Axes:
     """The learned half-axes ``|f1(x)|``, ``|f2(x)|`` (solid) against the true radii rho(x) (dashed).
 
     Args:
@@ -91,7 +90,7 @@ def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor
 
     See chapter 4.
     """
-    a, lw, tw = _to_numpy(x), np.abs(_to_numpy(learned)), _to_numpy(true)
+    a, lw, tw = to_numpy(x), np.abs(to_numpy(learned)), to_numpy(true)
     if a.ndim != 1 or lw.shape != (a.size, 2) or tw.shape != (a.size, 2):
         raise ValueError(f"x must be (N,), learned and true (N, 2); got {a.shape}, {lw.shape}, {tw.shape}")
     ax = new_axes(ax, (4.5, 3.5))
@@ -105,7 +104,7 @@ def plot_radii_curves(x: torch.Tensor, learned: torch.Tensor, true: torch.Tensor
 
 
 def plot_token_probabilities(p_model: torch.Tensor, p_true: torch.Tensor, context_labels: Sequence[str],
-                             token_names: Sequence[str], *, ax=None):
+                             token_names: Sequence[str], *, ax=None) -> plt.Axes:
     """Grouped bars: a model's softmax over the masked token next to the true conditional, per context.
 
     Args:
@@ -120,7 +119,7 @@ def plot_token_probabilities(p_model: torch.Tensor, p_true: torch.Tensor, contex
 
     See chapter 4.
     """
-    pm, pt = _to_numpy(p_model), _to_numpy(p_true)
+    pm, pt = to_numpy(p_model), to_numpy(p_true)
     if pm.ndim != 2 or pm.shape != pt.shape:
         raise ValueError(f"p_model and p_true must have the same shape (C, V), got {pm.shape} and {pt.shape}")
     c, v = pm.shape

@@ -10,8 +10,7 @@ import numpy as np
 import torch
 
 from .._checks import check_int, check_positive
-from .._figures import LAYOUT, new_axes
-from .._figures import to_numpy as _to_numpy
+from ._base import LAYOUT, given_axes, new_axes, to_numpy
 from ..latent import latent_free_energy, latent_grid
 from .free_energy import plot_free_energy_sections
 from .landscapes import energy_grid
@@ -20,7 +19,7 @@ __all__ = ['plot_loss_vs_gap', 'plot_ellipse_fits', 'plot_energy_panels', 'plot_
 
 
 def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: float | None = None,
-                     axes=None):
+                     axes=None) -> plt.Figure:
     """Per-sample losses as functions of the energy gap F(y_hat) - F(y), and how hard each one pushes.
 
     The left panel draws l(gap) for each loss; the right panel (when ``slopes`` is given) draws
@@ -38,27 +37,27 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
 
     See chapter 5.
     """
-    g = _to_numpy(gap)
+    g = to_numpy(gap)
     if g.ndim != 1 or not values:
         raise ValueError(f"gap must have shape (n,) and values must not be empty, got {g.shape} and {len(values)} losses")
-    panels = [values] if slopes is None else [values, slopes]
-    for d in panels:
+    series = [values] if slopes is None else [values, slopes]
+    for d in series:
         for name, v in d.items():
-            if _to_numpy(v).shape != g.shape:
-                raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {_to_numpy(v).shape}")
+            if to_numpy(v).shape != g.shape:
+                raise ValueError(f"curve {name!r} must have shape {g.shape} like gap, got {to_numpy(v).shape}")
     if axes is None:
-        fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.5), squeeze=False,
+        fig, axes = plt.subplots(1, len(series), figsize=(4.6 * len(series), 3.5), squeeze=False,
                                  layout=LAYOUT)
         axes = list(axes[0])
     else:
         axes = list(np.atleast_1d(axes))
-        if len(axes) != len(panels):
-            raise ValueError(f"need {len(panels)} axes, got {len(axes)}")
+        if len(axes) != len(series):
+            raise ValueError(f"need {len(series)} axes, got {len(axes)}")
         fig = axes[0].figure
     ylabels = ["loss $l$", r"push $-\partial l / \partial(\mathrm{gap})$"]
-    for ax, d, ylabel in zip(axes, panels, ylabels):
+    for ax, d, ylabel in zip(axes, series, ylabels):
         for k, (name, v) in enumerate(d.items()):
-            ax.plot(g, _to_numpy(v), color=f"C{k}", lw=1.8, label=name)
+            ax.plot(g, to_numpy(v), color=f"C{k}", lw=1.8, label=name)
         if margin is not None:
             ax.axvline(margin, color="0.4", ls=":", lw=1)
         ax.axhline(0.0, color="0.7", lw=0.8)
@@ -68,7 +67,7 @@ def plot_loss_vs_gap(gap, values: dict, *, slopes: dict | None = None, margin: f
     return fig
 
 
-def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
+def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200) -> plt.Axes:
     """Data points and the ellipses g(z) = [w1 cos z, w2 sin z] of several fitted decoders.
 
     Args:
@@ -82,7 +81,7 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
 
     See chapter 5.
     """
-    d = _to_numpy(data)
+    d = to_numpy(data)
     if d.ndim != 2 or d.shape[1] != 2:
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
     n = check_int(n, "n")
@@ -91,7 +90,7 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
     z = np.linspace(0.0, 2 * np.pi, n)
     styles = ["-", "--", "-.", ":"]
     for k, (label, w) in enumerate(fits.items()):
-        w = _to_numpy(w.w if isinstance(w, torch.nn.Module) and hasattr(w, "w") else w).astype(float).reshape(-1)
+        w = to_numpy(w.w if isinstance(w, torch.nn.Module) and hasattr(w, "w") else w).astype(float).reshape(-1)
         if w.shape != (2,):
             raise ValueError(f"fit {label!r} must give two half-axes (w1, w2), got shape {w.shape}")
         ax.plot(w[0] * np.cos(z), w[1] * np.sin(z), styles[k % 4], color=f"C{k}", lw=1.8, label=label)
@@ -104,7 +103,8 @@ def plot_ellipse_fits(data, fits: dict, *, ax=None, n: int = 200):
 
 def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, shift=None,
                        vmin: float = 0.0, vmax: float = 8.0, levels: int = 25,
-                       panel_size: tuple[float, float] = (4.2, 3.9), label: str = "energy"):
+                       panel_size: tuple[float, float] = (4.2, 3.9), label: str = "energy",
+                       axes=None) -> plt.Figure:
     """Side-by-side filled contours of several 2-D energies on [-lim, lim]^2, on one colour scale.
 
     Panel k shows E_k(y) - s_k, with s_k = min_y E_k(y) on the grid (``shift=None``) or
@@ -120,6 +120,7 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
         levels: number of contour levels.
         panel_size: (width, height) of one panel in inches.
         label: colour-bar label.
+        axes: one Axes per energy (a new figure when None).
 
     Returns:
         The ``Figure`` (its axes in the order of ``energies``).
@@ -133,14 +134,18 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
         raise ValueError(f"need vmin < vmax, got vmin={vmin!r}, vmax={vmax!r}")
     if shift is not None and set(shift) != set(energies):
         raise ValueError(f"shift must have the same labels as energies {list(energies)}, got {list(shift)}")
-    d = None if data is None else _to_numpy(data)
+    d = None if data is None else to_numpy(data)
     if d is not None and (d.ndim != 2 or d.shape[1] != 2):
         raise ValueError(f"data must have shape (B, 2), got {d.shape}")
     k = len(energies)
-    fig, axes = plt.subplots(1, k, figsize=(panel_size[0] * k, panel_size[1]), sharey=True,
-                             layout="constrained", squeeze=False)
+    if axes is None:
+        fig, grid = plt.subplots(1, k, figsize=(panel_size[0] * k, panel_size[1]), sharey=True,
+                                 layout=LAYOUT, squeeze=False)
+        axes = list(grid[0])
+    else:
+        fig, axes = given_axes(axes, k)
     steps = np.linspace(vmin, vmax, levels)
-    for ax, (name, energy) in zip(axes[0], energies.items()):
+    for ax, (name, energy) in zip(axes, energies.items()):
         Y1, Y2, E = energy_grid(energy, (-lim, lim), (-lim, lim), n)
         E = E - (E.min() if shift is None else float(shift[name]))
         cs = ax.contourf(Y1, Y2, np.clip(E, vmin, vmax), levels=steps, cmap="viridis")
@@ -150,12 +155,12 @@ def plot_energy_panels(energies: dict, lim: float, *, data=None, n: int = 121, s
         ax.set_title(name, fontsize=10)
         ax.set_aspect("equal")
         ax.set_xlabel("$y_1$")
-    axes[0, 0].set_ylabel("$y_2$")
-    fig.colorbar(cs, ax=axes[0, -1], label=label)
+    axes[0].set_ylabel("$y_2$")
+    fig.colorbar(cs, ax=axes[-1], label=label)
     return fig
 
 
-def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w_2|$")):
+def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w_2|$")) -> plt.Axes:
     """Fitted parameters against the inverse temperature beta of training (log axis; beta = inf at the right).
 
     Args:
@@ -171,7 +176,7 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
     See chapter 5.
     """
     b = np.asarray([float(v) for v in betas])
-    f = _to_numpy(fits).astype(float)
+    f = to_numpy(fits).astype(float)
     if f.ndim != 2 or f.shape[0] != b.size or f.shape[1] != len(labels):
         raise ValueError(f"fits must have shape ({b.size}, {len(labels)}), got {f.shape}")
     finite = np.isfinite(b)
@@ -184,7 +189,7 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
         ax.plot(x[finite], f[finite, p], "o-", color=f"C{p}", label=name)
         ax.plot(x[~finite], f[~finite, p], "s", color=f"C{p}", ms=7)
         if true is not None:
-            ax.axhline(float(_to_numpy(true).reshape(-1)[p]), color=f"C{p}", ls=":", lw=1)
+            ax.axhline(float(to_numpy(true).reshape(-1)[p]), color=f"C{p}", ls=":", lw=1)
     ax.set_xscale("log")
     ticks = list(x[finite]) + list(x[~finite][:1])
     ax.set_xticks(ticks, [f"{v:g}" for v in b[finite]] + (["$\\infty$"] if (~finite).any() else []))
@@ -196,7 +201,7 @@ def plot_fit_vs_beta(betas, fits, true=None, *, ax=None, labels=("$|w_1|$", "$|w
 
 
 def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tensor | None = None,
-                       start=None, marks=(), ylim: tuple[float, float] | None = None):
+                       start=None, marks=(), ylim: tuple[float, float] | None = None, axes=None) -> plt.Figure:
     """Fitted ellipses beside the cross-sections F_beta(0, y_2) of each fitted decoder.
 
     Left panel: the data and the ellipse of each decoder (and of ``start``). Then one panel per
@@ -212,6 +217,7 @@ def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tens
         start: optional half-axes (w1, w2) drawn as "start".
         marks: y_2 values marked by dotted vertical lines on the cross-sections (e.g. the data).
         ylim: optional energy range of the cross-sections.
+        axes: 1 + len(decoders) Axes, the ellipses' first (a new figure when None).
 
     Returns:
         The ``Figure``; its axes: the ellipses, then the decoders' cross-sections in order.
@@ -226,7 +232,10 @@ def plot_warm_training(data, decoders: dict, betas, *, coord, z_grid: torch.Tens
     z = latent_grid(48, dtype=torch.float64) if z_grid is None else z_grid.to(torch.float64)
     line = torch.stack([torch.zeros_like(c), c], dim=1)  # (n, 2): the points (0, y_2)
     beta_col = torch.tensor([float(b) for b in betas], dtype=torch.float64)[:, None]  # (K, 1)
-    fig, axes = plt.subplots(1, 1 + len(decoders), figsize=(4.4 * (1 + len(decoders)), 3.8), layout=LAYOUT)
+    if axes is None:
+        fig, axes = plt.subplots(1, 1 + len(decoders), figsize=(4.4 * (1 + len(decoders)), 3.8), layout=LAYOUT)
+    else:
+        fig, axes = given_axes(axes, 1 + len(decoders))
     plot_ellipse_fits(data, {**({"start": start} if start is not None else {}), **decoders}, ax=axes[0])
     axes[0].set_title("fitted ellipses")
     for ax, (label, decoder) in zip(axes[1:], decoders.items()):

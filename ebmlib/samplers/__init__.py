@@ -34,6 +34,7 @@ from .diagnostics import (
            split_rhat,
 )
 from .ais import AISResult, annealed_importance_sampling
+from .by_name import SAMPLER_NAMES, run_sampler
 from .hmc import hmc
 from .langevin import langevin
 from .mala import mala
@@ -44,4 +45,6 @@ __all__ = ["langevin", "PersistentChains", "mala", "hmc", "metropolis_hastings",
            "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops",
            "split_rhat", "annealed_importance_sampling", "AISResult",
            # chapter 10: annealed Langevin dynamics (takes a noise-conditional score, not an energy)
-           "annealed_langevin"]
+           "annealed_langevin",
+           # chapter 6: the four samplers by display name ("MH", "ULA", "MALA", "HMC")
+           "SAMPLER_NAMES", "run_sampler"]

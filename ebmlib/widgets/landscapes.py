@@ -18,10 +18,11 @@ import matplotlib.pyplot as plt
 import torch
 
 from .._checks import check_in_range, check_limits, check_nonneg_int, check_positive, check_tensor
-from .._figures import LAYOUT, descend_and_draw
 from ..free_energy import free_energy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 from ..plotting import draw_latent_inference, energy_grid, plot_free_energy_map
+from ..plotting._base import LAYOUT
+from ..plotting.landscapes import _descend, _draw_descent
 from ._common import FigureWidget
 
 __all__ = [
@@ -100,9 +101,10 @@ class GradientInferenceWidget(FigureWidget):
             The new trajectory (steps + 1, 1, 2), or None when the descent diverged.
         """
         self.ax.clear()
-        self.trajectory = descend_and_draw(
-            self.ax, self.energy, (self.y1.value, self.y2.value), self.step_size.value, steps=self.steps,
-            xlim=self.xlim, ylim=self.ylim, grid=self.grid, vmax=self.vmax, levels=self.levels)
+        eps = self.step_size.value
+        y0, self.trajectory, e_end = _descend(self.energy, (self.y1.value, self.y2.value), eps, self.steps)
+        _draw_descent(self.ax, self.energy, y0, self.trajectory, e_end, step_size=eps, steps=self.steps,
+                      xlim=self.xlim, ylim=self.ylim, grid=self.grid, vmax=self.vmax, levels=self.levels)
         self.n_updates += 1
         _show_figure(self.output, self.fig)
         return self.trajectory

@@ -13,10 +13,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
-from .._checks import check_in_range, check_nonneg_int, check_tensor
-from .._figures import LAYOUT
-from ..plotting import SAMPLERS, draw_sampler_run, energy_grid
-from ..plotting._common import _check_lim
+from .._checks import check_in_range, check_limits, check_nonneg_int, check_tensor
+from ..plotting import draw_sampler_run, energy_grid
+from ..plotting._base import LAYOUT
+from ..plotting.sampling import _run_or_diverged
+from ..samplers import SAMPLER_NAMES
 from ._common import FigureWidget
 from .landscapes import _show_figure
 
@@ -32,7 +33,7 @@ class SamplerWidget(FigureWidget):
     and draws the final states of every chain, the path of the first one, and the acceptance rate.
 
     Attributes:
-        sampler: ``Dropdown`` over ``SAMPLERS`` ("MH", "ULA", "MALA", "HMC").
+        sampler: ``Dropdown`` over ``SAMPLER_NAMES`` ("MH", "ULA", "MALA", "HMC").
         step_size: ``FloatLogSlider`` (the proposal scale for MH, eps otherwise).
         output: the ``Output`` widget holding the figure.
         rate: the last acceptance rate (None for ULA or after divergence).
@@ -46,17 +47,17 @@ class SamplerWidget(FigureWidget):
         if not callable(energy):
             raise ValueError(f"energy must be callable (y of shape (B, 2) -> energies (B,)), got {type(energy).__name__}")
         check_tensor(y0, "y0", ndim=2)
-        if sampler not in SAMPLERS:
-            raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
+        if sampler not in SAMPLER_NAMES:
+            raise ValueError(f"sampler must be one of {SAMPLER_NAMES}, got {sampler!r}")
         step_size, lo, hi = check_in_range(step_size, step_range, "step_size", "step_range")
         self.energy, self.y0 = energy, y0
         self.steps = check_nonneg_int(steps, "steps")
-        self.xlim, self.ylim = _check_lim(xlim, "xlim"), _check_lim(ylim, "ylim")
+        self.xlim, self.ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
         self.mean, self.cov, self.generator = mean, cov, generator
         self.grid = energy_grid(energy, self.xlim, self.ylim, 61)  # computed once
         self.rate: float | None = None
         self.n_updates = 0
-        self.sampler = widgets.Dropdown(options=list(SAMPLERS), value=sampler, description="sampler")
+        self.sampler = widgets.Dropdown(options=list(SAMPLER_NAMES), value=sampler, description="sampler")
         self.step_size = widgets.FloatLogSlider(value=step_size, base=10, min=math.log10(lo), max=math.log10(hi),
                                                 step=0.05, description="step size", readout_format=".3g",
                                                 continuous_update=False)
@@ -66,9 +67,11 @@ class SamplerWidget(FigureWidget):
     def update(self) -> float | None:
         """Rerun the chosen sampler with the slider's step size and redraw; returns the acceptance rate."""
         self.ax.clear()
-        self.rate = draw_sampler_run(self.ax, self.energy, self.sampler.value, float(self.step_size.value),
-                                     y0=self.y0, steps=self.steps, xlim=self.xlim, ylim=self.ylim, mean=self.mean,
-                                     cov=self.cov, generator=self.generator, grid=self.grid)
+        name, eps = self.sampler.value, float(self.step_size.value)
+        traj, self.rate = _run_or_diverged(self.energy, name, eps, y0=self.y0, steps=self.steps,
+                                           generator=self.generator, n_leapfrog=5)
+        draw_sampler_run(traj, name=name, step_size=eps, rate=self.rate, ax=self.ax, grid=self.grid,
+                         xlim=self.xlim, ylim=self.ylim, mean=self.mean, cov=self.cov)
         self.n_updates += 1
         _show_figure(self.output, self.fig)
         return self.rate

@@ -1,5 +1,5 @@
-"""Figures of chapter 10: score fields, sample sets, a fork and its predictions, conditional
-densities with intervals, the filters of a product of experts, and the variational bound.
+"""Figures of energy-based generative models: score fields, sample sets, a fork and its predictions,
+conditional densities with intervals, the filters of a product of experts, and the variational bound.
 
 See chapter 10.
 """
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._common import _check_finite, _check_lim, _new_axes, _panels, _to_numpy
+from .._checks import check_index, check_limits
+from ._base import check_finite_array, new_axes, panels, to_numpy
 
 __all__ = ["plot_score_fields", "plot_sample_sets", "plot_fork_predictions", "plot_conditional_density",
            "plot_experts", "plot_free_energy_bound"]
@@ -23,7 +25,7 @@ def _square_grid(lim, n: int) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
     return g1, g2, torch.tensor(np.stack([g1.ravel(), g2.ravel()], axis=1), dtype=torch.get_default_dtype())
 
 
-def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n: int = 17, axes=None):
+def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n: int = 17, axes=None) -> plt.Figure:
     """The direction of a noise-conditional score s(y, sigma) on a grid, one panel per sigma.
 
     Arrows have unit length (the direction the samplers move in); their colour is the norm times
@@ -42,19 +44,19 @@ def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n:
 
     See chapter 10.
     """
-    lim = _check_lim(lim, "lim")
-    sigmas = [float(s) for s in _to_numpy(torch.as_tensor(sigmas)).ravel()]
+    lim = check_limits(lim, "lim")
+    sigmas = [float(s) for s in to_numpy(torch.as_tensor(sigmas)).ravel()]
     if not sigmas or any(not np.isfinite(s) or s <= 0 for s in sigmas):
         raise ValueError(f"sigmas must be a non-empty sequence of positive numbers, got {sigmas!r}")
-    fig, axes = _panels(len(sigmas), len(sigmas), (3.2, 3.2), axes=axes, xlabel="$y_1$", ylabel="$y_2$")
+    fig, axes = panels(len(sigmas), len(sigmas), (3.2, 3.2), axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     g1, g2, pts = _square_grid(lim, n)
     for ax, s in zip(axes, sigmas):
         with torch.no_grad():
-            v = _check_finite(_to_numpy(score(pts, torch.full((pts.shape[0],), s, dtype=pts.dtype))), "score")
+            v = check_finite_array(to_numpy(score(pts, torch.full((pts.shape[0],), s, dtype=pts.dtype))), "score")
         norm = np.linalg.norm(v, axis=1)
         u = v / np.maximum(norm, 1e-12)[:, None]
         if data is not None:
-            d = _to_numpy(data)
+            d = to_numpy(data)
             ax.scatter(d[:, 0], d[:, 1], s=2, color="0.75", zorder=0)
         ax.quiver(g1, g2, u[:, 0].reshape(g1.shape), u[:, 1].reshape(g1.shape), (norm * s).reshape(g1.shape),
                   cmap="viridis", angles="xy", scale_units="xy", scale=n / (lim[1] - lim[0]) * 1.4, width=0.006)
@@ -62,7 +64,7 @@ def plot_score_fields(score: Callable, sigmas, *, data=None, lim=(-4.0, 4.0), n:
     return fig
 
 
-def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None):
+def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None) -> plt.Figure:
     """Scatter plots of several sample sets side by side, over the data in grey.
 
     Args:
@@ -76,23 +78,23 @@ def plot_sample_sets(sets: dict, *, data=None, lim=(-4.0, 4.0), axes=None):
 
     See chapter 10.
     """
-    lim = _check_lim(lim, "lim")
+    lim = check_limits(lim, "lim")
     if not sets:
         raise ValueError("sets must hold at least one sample set")
-    fig, axes = _panels(len(sets), len(sets), (3.0, 3.0), axes=axes, xlabel="$y_1$", ylabel="$y_2$")
+    fig, axes = panels(len(sets), len(sets), (3.0, 3.0), axes=axes, xlabel="$y_1$", ylabel="$y_2$")
     for ax, (title, pts) in zip(axes, sets.items()):
-        p = _check_finite(_to_numpy(pts), f"sets[{title!r}]")
+        p = check_finite_array(to_numpy(pts), f"sets[{title!r}]")
         if p.ndim != 2 or p.shape[1] != 2:
             raise ValueError(f"sets[{title!r}] must have shape (N, 2), got {p.shape}")
         if data is not None:
-            d = _to_numpy(data)
+            d = to_numpy(data)
             ax.scatter(d[:, 0], d[:, 1], s=2, color="0.8", zorder=0)
         ax.scatter(p[:, 0], p[:, 1], s=2, color="C0")
         ax.set(xlim=lim, ylim=lim, aspect="equal", title=title)
     return fig
 
 
-def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
+def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None) -> plt.Axes:
     """Paths that fork, with two predictions of the point after the fork: a mean and samples.
 
     Args:
@@ -107,16 +109,15 @@ def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
 
     See chapter 10.
     """
-    p, m, s = _to_numpy(paths), _to_numpy(mean_pred), _to_numpy(samples)
+    p, m, s = to_numpy(paths), to_numpy(mean_pred), to_numpy(samples)
     if p.ndim != 3 or p.shape[2] != 2:
         raise ValueError(f"paths must have shape (B, T, 2), got {p.shape}")
-    if isinstance(fork_at, bool) or not isinstance(fork_at, int) or not 0 <= fork_at < p.shape[1] - 1:
-        raise ValueError(f"fork_at must be an integer index inside the paths, got {fork_at!r}")
+    fork_at = check_index(fork_at, p.shape[1] - 1, "fork_at")  # the point after the fork is inside the paths
     for arr, name in ((m, "mean_pred"), (s, "samples")):
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise ValueError(f"{name} must have shape (N, 2), got {arr.shape}")
-        _check_finite(arr, name)
-    ax = _new_axes(ax, (6.0, 3.6))
+        check_finite_array(arr, name)
+    ax = new_axes(ax, (6.0, 3.6))
     for path in p:
         ax.plot(path[:, 0], path[:, 1], color="0.8", lw=0.6, zorder=0)
     ax.scatter(s[:, 0], s[:, 1], s=6, color="C0", alpha=0.6, label="energy-score head (samples)")
@@ -127,7 +128,8 @@ def plot_fork_predictions(paths, fork_at: int, mean_pred, samples, *, ax=None):
     return ax
 
 
-def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, intervals: dict | None = None, ax=None):
+def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, intervals: dict | None = None,
+                             ax=None) -> plt.Axes:
     """A conditional density p(y | x) as an image, with data and interval ends.
 
     Each column (one x) is scaled to a maximum of 1, so that a wide density is as visible as a
@@ -146,24 +148,24 @@ def plot_conditional_density(log_prob, x_grid, y_grid, *, x=None, y=None, interv
 
     See chapter 10.
     """
-    lp, xg, yg = _to_numpy(log_prob), _to_numpy(x_grid), _to_numpy(y_grid)
+    lp, xg, yg = to_numpy(log_prob), to_numpy(x_grid), to_numpy(y_grid)
     if lp.shape != (xg.shape[0], yg.shape[0]):
         raise ValueError(f"log_prob must have shape ({xg.shape[0]}, {yg.shape[0]}) to match the grids, got {lp.shape}")
-    ax = _new_axes(ax, (5.2, 3.6))
+    ax = new_axes(ax, (5.2, 3.6))
     p = np.exp(lp - lp.max(axis=1, keepdims=True))  # each column scaled to a maximum of 1
     ax.pcolormesh(xg, yg, p.T, cmap="Greys", shading="nearest")
     if x is not None and y is not None:
-        ax.scatter(_to_numpy(x), _to_numpy(y), s=2, color="C3", alpha=0.4)
+        ax.scatter(to_numpy(x), to_numpy(y), s=2, color="C3", alpha=0.4)
     for k, (label, (lo, hi)) in enumerate((intervals or {}).items()):
-        ax.plot(xg, _to_numpy(lo), color=f"C{k}", lw=1.5, label=label)
-        ax.plot(xg, _to_numpy(hi), color=f"C{k}", lw=1.5)
+        ax.plot(xg, to_numpy(lo), color=f"C{k}", lw=1.5, label=label)
+        ax.plot(xg, to_numpy(hi), color=f"C{k}", lw=1.5)
     ax.set(xlabel="$x$", ylabel="$y$")
     if intervals:
         ax.legend(fontsize=8, loc="lower left")
     return ax
 
 
-def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: int = 120, ax=None):
+def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: int = 120, ax=None) -> plt.Axes:
     """Contours of an energy, the data, and the filters w_j of a product of experts as arrows.
 
     Args:
@@ -179,16 +181,16 @@ def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: in
 
     See chapter 10.
     """
-    lim = _check_lim(lim, "lim")
-    w = _to_numpy(filters)
+    lim = check_limits(lim, "lim")
+    w = to_numpy(filters)
     if w.ndim != 2 or w.shape[1] != 2:
         raise ValueError(f"filters must have shape (J, 2), got {w.shape}")
-    ax = _new_axes(ax, (3.6, 3.6))
+    ax = new_axes(ax, (3.6, 3.6))
     g1, g2, pts = _square_grid(lim, n)
     with torch.no_grad():
-        e = _check_finite(_to_numpy(energy(pts)), "energy").reshape(g1.shape)
+        e = check_finite_array(to_numpy(energy(pts)), "energy").reshape(g1.shape)
     if data is not None:
-        d = _to_numpy(data)
+        d = to_numpy(data)
         ax.scatter(d[:, 0], d[:, 1], s=2, color="0.6", zorder=0)
     ax.contour(g1, g2, e - e.min(), levels=10, cmap="viridis", linewidths=0.8)
     arm = 0.45 * (lim[1] - lim[0]) / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-12)
@@ -198,7 +200,7 @@ def plot_experts(energy: Callable, filters, *, data=None, lim=(-4.0, 4.0), n: in
     return ax
 
 
-def plot_free_energy_bound(t, f_exact, bounds: dict, *, xlabel: str = "position along the line", ax=None):
+def plot_free_energy_bound(t, f_exact, bounds: dict, *, xlabel: str = "position along the line", ax=None) -> plt.Axes:
     """The grid free energy F_1 and variational free energies F_q >= F_1 along a path of points.
 
     Args:
@@ -213,17 +215,17 @@ def plot_free_energy_bound(t, f_exact, bounds: dict, *, xlabel: str = "position 
 
     See chapter 10.
     """
-    tt, fe = (_check_finite(_to_numpy(a), n) for a, n in ((t, "t"), (f_exact, "f_exact")))
+    tt, fe = (check_finite_array(to_numpy(a), n) for a, n in ((t, "t"), (f_exact, "f_exact")))
     if tt.ndim != 1 or fe.shape != tt.shape:
         raise ValueError(f"t and f_exact must have one shape (N,), got {tt.shape} and {fe.shape}")
     if not bounds:
         raise ValueError("bounds must hold at least one curve")
     curves = {}
     for label, f in bounds.items():
-        curves[label] = _check_finite(_to_numpy(f), f"bounds[{label!r}]")
+        curves[label] = check_finite_array(to_numpy(f), f"bounds[{label!r}]")
         if curves[label].shape != tt.shape:
             raise ValueError(f"bounds[{label!r}] must have shape {tt.shape} like t, got {curves[label].shape}")
-    ax = _new_axes(ax, (5.2, 3.2))
+    ax = new_axes(ax, (5.2, 3.2))
     ax.plot(tt, fe, color="k", lw=2.2, label="grid free energy $F_1$")
     for k, (label, f) in enumerate(curves.items()):
         ax.plot(tt, f, color=f"C{k + 1}", lw=1.4, ls="--", label=label)

@@ -1,4 +1,4 @@
-"""Chapter 10's figures (plotting.today): the ax=/axes= convention, what is drawn, and the data it shows."""
+"""Chapter 10's figures (plotting.generative): the ax=/axes= convention, what is drawn, and the data it shows."""
 
 
 

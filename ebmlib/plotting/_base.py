@@ -1,5 +1,8 @@
 """Figure helpers shared by :mod:`ebmlib.plotting` and :mod:`ebmlib.widgets` (private).
 
+This module imports no other plotting module (and no inference): every plotting module and widget
+imports its helpers from here, by their own names, so the package has no import circle.
+
 The plotting convention of ebmlib: a single-panel function takes ``ax=None`` (keyword) and returns
 the ``Axes`` it drew on; a multi-panel function takes ``axes=None`` and returns the ``Figure``.
 Every figure ebmlib creates uses Matplotlib's constrained layout; nothing calls ``plt.show()``.
@@ -8,14 +11,12 @@ Every figure ebmlib creates uses Matplotlib's constrained layout; nothing calls 
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._checks import check_nonneg_int, check_positive
-from .errors import DivergenceError
 
 __all__: list[str] = []
 
@@ -38,6 +39,7 @@ def check_finite_array(a: np.ndarray, name: str) -> np.ndarray:
 
 
 def beta_label(b: float) -> str:
+    """The legend label of an inverse temperature, with infinity written as such."""
     return r"$\beta=\infty$" if math.isinf(b) else rf"$\beta={b:g}$"
 
 
@@ -48,18 +50,23 @@ def new_axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> plt.Axes:
     return ax
 
 
+def given_axes(axes, k: int) -> tuple[plt.Figure, list[plt.Axes]]:
+    """The first ``k`` of the caller's ``axes`` (any nesting, reading order) and their figure."""
+    flat = list(np.asarray(axes, dtype=object).reshape(-1))
+    if len(flat) < k:
+        raise ValueError(f"axes must hold at least {k} Axes (one per panel), got {len(flat)}")
+    return flat[0].figure, flat[:k]
+
+
 def panels(k: int, ncols: int, panel_size: tuple[float, float], *, axes=None, sharex: bool = True,
-           sharey: bool = True, xlabel: str = "", ylabel: str = ""):
+           sharey: bool = True, xlabel: str = "", ylabel: str = "") -> tuple[plt.Figure, list[plt.Axes]]:
     """The ``k`` axes of a multi-panel figure, in reading order, and their figure.
 
     With ``axes=None`` a new grid of ``k`` panels, ``ncols`` per row (constrained layout, spare
     panels switched off, outer axes labelled); otherwise the given axes (at least ``k`` of them).
     """
     if axes is not None:
-        flat = list(np.asarray(axes, dtype=object).reshape(-1))
-        if len(flat) < k:
-            raise ValueError(f"axes must hold at least {k} Axes (one per panel), got {len(flat)}")
-        return flat[0].figure, flat[:k]
+        return given_axes(axes, k)
     nrows = math.ceil(k / ncols)
     fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
                              sharex=sharex, sharey=sharey, squeeze=False, layout=LAYOUT)
@@ -72,28 +79,17 @@ def panels(k: int, ncols: int, panel_size: tuple[float, float], *, axes=None, sh
     return fig, list(grid.flat[:k])
 
 
-def descend_and_draw(ax: plt.Axes, energy: Energy, start: Sequence[float], step_size: float, *, steps: int,
-                     xlim, ylim, grid=None, vmax: float | None = None, levels=20) -> torch.Tensor | None:
-    """Run gradient inference from one 2-D start, draw its path on ``ax``; the trajectory or None.
+def dataset_methods(table: Mapping, name: str) -> list:
+    """The methods of a ``{dataset: {method: value}}`` table whose datasets all have the same methods in one order.
 
-    The title gives the step size and the final energy, or says that the descent diverged (caught
-    as :class:`~ebmlib.errors.DivergenceError`, by type). Returns the (steps + 1, 1, 2) trajectory, or None
-    when the descent diverged.
+    The figures with one row per dataset and one column per method validate their table with this.
     """
-    from .inference import gradient_inference  # here, not at import: inference does not need figures
-    from .plotting.landscapes import plot_landscape
-
-    steps = check_nonneg_int(steps, "steps")
-    step_size = check_positive(step_size, "step_size")
-    y0 = torch.tensor([list(map(float, start))], dtype=torch.float64)  # (1, 2)
-    try:
-        y_end, traj = gradient_inference(energy, y0, steps=steps, step_size=step_size, return_trajectory=True)
-    except DivergenceError:
-        plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels,
-                       trajectories=y0[None], title=f"step {step_size:.3g}: diverged")
-        return None
-    with torch.no_grad():
-        e_end = float(energy(y_end)[0])
-    plot_landscape(energy, xlim, ylim, ax=ax, grid=grid, vmax=vmax, levels=levels, trajectories=traj,
-                   title=f"step {step_size:.3g}, {steps} steps: E = {e_end:.3f}")
-    return traj
+    if not table:
+        raise ValueError(f"{name} must hold at least one dataset {{dataset: {{method: value}}}}, got none")
+    methods = list(next(iter(table.values())))
+    if not methods:
+        raise ValueError(f"{name} must hold at least one method per dataset")
+    for dataset, row in table.items():
+        if list(row) != methods:
+            raise ValueError(f"{name}[{dataset!r}] must have the methods {methods} in that order, got {list(row)}")
+    return methods
