@@ -256,3 +256,20 @@ def check_fitted_input(y, fitted: torch.Tensor | None, name: str = "y") -> torch
     if y.shape[1] != fitted.shape[1]:
         raise ValueError(f"{name} must have shape (B, {fitted.shape[1]}), got {tuple(y.shape)}")
     return y.to(fitted.dtype)
+
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction) -> str:
+    """``reduction`` of a loss: ``"mean"`` (the default everywhere), ``"sum"`` or ``"none"``."""
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
+def reduce_loss(per_example: torch.Tensor, reduction: str) -> torch.Tensor:
+    """(B,) per-example losses -> their mean, their sum, or themselves (``reduction`` already checked)."""
+    if reduction == "mean":
+        return per_example.mean()
+    return per_example.sum() if reduction == "sum" else per_example

@@ -141,8 +141,8 @@ def test_reduction_none_keeps_the_gradient_per_sample():
     f_pos, f_neg = t([0.0, 2.0], grad=True), t([[0.5], [2.5]])  # both samples inside the margin
     hinge_loss(f_pos, f_neg, 1.0, reduction="none")[1].backward()
     assert f_pos.grad.tolist() == [0.0, 1.0]  # sample 1 alone: d/dF_pos = +1, nothing flows to sample 0
-    with pytest.raises(ValueError, match="reduction must be 'mean' or 'none'"):
-        log_loss(f_pos, f_neg, reduction="sum")
+    with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none'"):
+        log_loss(f_pos, f_neg, reduction="max")
 
 
 # ---------------------------------------------------------------- NLL on a grid

@@ -1,7 +1,14 @@
 """Loss functionals: how training turns energies into a number to minimise.
 
-Every loss returns the scalar mean over the batch (or, with ``reduction="none"``, one
-value per sample).
+One shape for every loss: ``loss(energy, y, *, ..., reduction="mean")``. ``reduction`` is
+``"mean"`` (the default: a scalar, the batch mean), ``"sum"`` or ``"none"`` (one value per data
+point, (B,), whose mean is the default and whose sum is ``"sum"``; one shared check,
+``ebmlib._checks.check_reduction``). Where the negatives are not paired with the data (a replay
+buffer, NCE's noise sample) the per-point value carries the negatives' mean term, so that the mean
+of the ``"none"`` values is still the loss. Step counts are ``steps``. Two deliberate deviations:
+the margin losses (``energy_loss``, ``hinge_loss``, ``log_loss``, ``nll_loss``) take free energies
+the caller computed (``f_pos``, ``f_neg``), because the caller chooses the negatives;
+``energy_score`` takes forecast samples (it needs no energy at all).
 
 See chapter 5 (margin losses, likelihood), chapter 7 (contrastive methods) and chapter 10 (diffusion,
 the energy score).

@@ -16,7 +16,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from .._checks import check_callable, check_int, check_tensor, check_widths
+from .._checks import check_callable, check_int, check_reduction, check_tensor, check_widths, reduce_loss
 from ..utils import as_generator
 from ._init import perceptron
 
@@ -109,7 +109,7 @@ def grid_conditional_nll(energy: ConditionalEnergy, x: torch.Tensor, y: torch.Te
         x: (B, Dx) or (B,) inputs.
         y: (B,) observed answers (anywhere; inside the grid's range for a meaningful value).
         y_grid: (G,) increasing, equally spaced answers.
-        reduction: ``"mean"`` (scalar) or ``"none"`` ((B,)).
+        reduction: ``"mean"`` (scalar), ``"sum"`` (scalar) or ``"none"`` ((B,)).
 
     Returns:
         The mean NLL in nats, or one value per pair; differentiable in the parameters of ``energy``.
@@ -122,11 +122,10 @@ def grid_conditional_nll(energy: ConditionalEnergy, x: torch.Tensor, y: torch.Te
     if y.shape[0] != x.shape[0]:
         raise ValueError(f"y must have shape ({x.shape[0]},) to match x, got {tuple(y.shape)}")
     h = _check_grid(y_grid)
-    if reduction not in ("mean", "none"):
-        raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
+    reduction = check_reduction(reduction)
     log_z = torch.logsumexp(-_grid_energies(energy, x, y_grid), dim=1) + math.log(h)  # (B,)
     nll = energy(x, y.to(x.dtype)) + log_z
-    return nll.mean() if reduction == "mean" else nll
+    return reduce_loss(nll, reduction)
 
 
 def central_interval(log_prob: torch.Tensor, y_grid: torch.Tensor, level: float = 0.9

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._checks import check_float_dtype, check_int, check_nonneg_int, check_tensor
+from .._checks import check_float_dtype, check_int, check_nonneg_int, check_reduction, check_tensor, reduce_loss
 from ..samplers._driver import run_chain
 from ..utils import as_generator
 
@@ -204,7 +204,7 @@ class RBM(nn.Module):
 
     def cd_loss(self, v_data: torch.Tensor, *, steps: int | None = None,
                 generator: torch.Generator | int | None = None, v_start: torch.Tensor | None = None,
-                k: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+                k: int | None = None, reduction: str = "mean") -> tuple[torch.Tensor, torch.Tensor]:
         """The contrastive-divergence (CD-k) surrogate loss, whose gradient is the CD-k update.
 
         loss = mean F(v_data) - mean F(v_neg), with v_neg = k Gibbs sweeps from ``v_start`` (the
@@ -218,6 +218,9 @@ class RBM(nn.Module):
             generator: a ``torch.Generator``, an int seed or None.
             v_start: (M, n_visible) where the chains start; None means ``v_data`` (CD-k).
             k: the earlier name of ``steps`` (accepted until the notebooks follow).
+            reduction: ``"mean"``, ``"sum"`` or ``"none"``: the (B,) terms whose mean is the loss,
+                F(v_i) - F(v_neg_i) for CD-k (each chain starts at its data point) and
+                F(v_i) - mean_j F(v_neg_j) with ``v_start`` (the chains are not paired with the data).
 
         Returns:
             The pair ``(loss, v_neg)``, a scalar to call ``.backward()`` on and the (M, n_visible) negatives
@@ -228,11 +231,15 @@ class RBM(nn.Module):
         self._check_layer(v_data, "v_data", self.n_visible)
         k = check_int(_steps(steps, k, default=1), "steps")
         start = v_data if v_start is None else self._check_layer(v_start, "v_start", self.n_visible)
+        reduction = check_reduction(reduction)
         gen = as_generator(generator, v_data.device)
         with torch.no_grad():
             v_neg = start.detach()
             for _ in range(k):
                 v_neg = self._sweep(v_neg, gen)
-        loss = self._free_energy(v_data).mean() - self._free_energy(v_neg).mean()
-        return loss, v_neg
+        if reduction == "mean":  # the original expression, kept bit for bit
+            return self._free_energy(v_data).mean() - self._free_energy(v_neg).mean(), v_neg
+        f_neg = self._free_energy(v_neg)
+        per = self._free_energy(v_data) - (f_neg if v_start is None else f_neg.mean())
+        return reduce_loss(per, reduction), v_neg
 
