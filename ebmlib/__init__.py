@@ -57,7 +57,8 @@ from .samplers import (AISResult, PersistentChains, annealed_importance_sampling
                        metropolis_hastings, mode_hops, split_rhat)
 
 # chapter 8: architectural methods (k-means, sparse coding, PCA, GLO; a tempered grid density)
-from .models import GLO, KMeansEBM, PCAEnergy, learn_dictionary, sparse_code, sparse_coding_energy, tempered_grid_nll
+from .models import GLO, KMeansEBM, PCAEnergy, learn_dictionary, sparse_code, sparse_coding_energy
+from .losses import tempered_grid_nll
 
 # chapter 9: deep EBMs on images
 from .models import ConvEnergy, GaussianEnergy, TiltedEnergy

@@ -32,8 +32,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import ebmlib  # noqa: E402
-from ebmlib import DivergenceError, datasets, energies, inference, latent, losses, metrics, models  # noqa: E402
-from ebmlib import plotting, samplers, training, utils, widgets  # noqa: E402
+from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models  # noqa: E402
+from ebmlib import plotting, samplers, schedules, training, utils, widgets  # noqa: E402
 from ebmlib.exercises import Verdict  # noqa: E402
 
 fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_energy is the function)
@@ -42,7 +42,7 @@ F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
            "training_images", "inpainting", "metrics", "regression", "joint_embedding", "baselines", "short_run",
-           "seed_runs"]
+           "seed_runs", "grids", "margins", "schedules"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
                     "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10",
                     "exercises.ch11"]
@@ -145,7 +145,7 @@ U = torch.tensor([[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 1.0, 0.0], [0.5, 0.5, 
 P = torch.ones(3, 3, dtype=F64) - torch.eye(3, dtype=F64)
 FP = torch.tensor([0.0, 1.0, 2.0], dtype=F64)
 FN = torch.tensor([[1.0, 2.0], [0.5, 1.5], [3.0, 2.0]], dtype=F64)
-GRID, CELL = losses.square_grid(2.0, 5, dtype=F64)
+GRID, CELL = grids.square_grid(2.0, 5, dtype=F64)
 THETA = torch.tensor([1.0], dtype=F64, requires_grad=True)
 E_THETA = lambda y: THETA * (y**2).sum(1)  # noqa: E731
 LIM = (-2.0, 2.0)
@@ -336,28 +336,28 @@ LOSSES = [
          skip={"f_pos": NO_EMPTY}, numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE,
                                           "reduction": REDUCTION},
          extra=(("f_grid: batch mismatch", {"f_grid": FN[:2]}, expects("f_grid")),)),
-    Spec("losses.grid_log_likelihood", losses.grid_log_likelihood,
+    Spec("grids.grid_log_likelihood", grids.grid_log_likelihood,
          {"energy": QUAD, "y_data": _y(), "grid": GRID, "cell_area": CELL}, tensors=("y_data", "grid"),
          numbers={"cell_area": POSITIVE, "beta": BETA},
          extra=(("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")),
                 ("energy: NaN output", {"energy": NAN_ENERGY}, r"energy returned NaN"))),
-    Spec("losses.ml_gradient", losses.ml_gradient, {"energy": E_THETA, "params": [THETA], "y_data": _y(), "grid": GRID},
+    Spec("grids.ml_gradient", grids.ml_gradient, {"energy": E_THETA, "params": [THETA], "y_data": _y(), "grid": GRID},
          tensors=("y_data", "grid"), numbers={"beta": BETA, "params": {"empty": [], "no grad": [torch.ones(1)],
                                                                        "not tensors": [1.0]}}),
-    Spec("losses.square_grid", losses.square_grid, {"lim": 1.0, "n": 5},
+    Spec("grids.square_grid", grids.square_grid, {"lim": 1.0, "n": 5},
          numbers={"lim": POSITIVE, "n": {"one": 1, "float": 4.5, "bool": True}}),
     # chapter 5 (review): the most offending wrong answers on a grid
-    Spec("losses.most_offending_on_grid", losses.most_offending_on_grid,
+    Spec("margins.most_offending_on_grid", margins.most_offending_on_grid,
          {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
          numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE},
          extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),
                 ("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"))),
-    Spec("losses.margin_training_loss", losses.margin_training_loss,
+    Spec("margins.margin_training_loss", margins.margin_training_loss,
          {"energy": lambda y: y.sum(1), "loss": "hinge", "grid": GRID, "data": _y(), "min_distance": 0.1},
          tensors=("grid", "data"), numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE, "margin": NONNEG,
                                             "loss": {"unknown": "nll"}},
          extra=(("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"),)),
-    Spec("losses.grid_margin", losses.grid_margin,
+    Spec("margins.grid_margin", margins.grid_margin,
          {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
          numbers={"min_distance": POSITIVE}, extra=(("min_distance: no wrong point", {"min_distance": 100.0}, r"no grid point"),)),
 ]
@@ -706,7 +706,7 @@ MODELS += [
          numbers={"epochs": _COUNT, "lr": POSITIVE}, extra=(("y: wrong count", {"y": _y(4)}, expects("y")),)),
     Spec("models.GLO", _glo.infer, {"y": _y(), "steps": 1}, tensors=("y",), numbers={"steps": STEPS}),
     Spec("models.GLO", _glo.energy, {"y": _y(), "z": _y(3, 1)}, tensors=("z",)),
-    Spec("models.tempered_grid_nll", models.tempered_grid_nll,
+    Spec("losses.tempered_grid_nll", losses.tempered_grid_nll,
          {"free_energy": _sq, "y_val": _y(), "y_test": _y(), "temperatures": [1.0], "n": 8},
          tensors=("y_val", "y_test"),
          numbers={"temperatures": {"empty": [], "zero": [0.0], "nan": [math.nan], "string": ["1"]},
@@ -842,7 +842,7 @@ _NCS = models.NoiseConditionalScore(2, (4,), generator=0)
 _X31 = {"wrong ndim value": _y(3, 1)[None]}
 
 LOSSES += [
-    Spec("losses.geometric_sigmas", losses.geometric_sigmas, {"sigma_max": 1.0, "sigma_min": 0.1, "n": 3},
+    Spec("schedules.geometric_sigmas", schedules.geometric_sigmas, {"sigma_max": 1.0, "sigma_min": 0.1, "n": 3},
          numbers={"sigma_max": POSITIVE, "sigma_min": POSITIVE, "n": {"one": 1, "float": 2.5, "bool": True, "string": "3"}},
          extra=(("sigma_max: not above sigma_min", {"sigma_max": 0.1, "sigma_min": 1.0}, expects("sigma_max")),)),
     Spec("losses.noise_conditional_dsm_loss", losses.noise_conditional_dsm_loss,
@@ -991,7 +991,7 @@ MODELS += [
                 ("y_grid: one point", {"y_grid": _G[:1]}, expects("y_grid")),
                 ("energy: not callable", {"energy": None}, expects("energy")),
                 ("energy: wrong output", {"energy": lambda x, y: y[:2]}, expects("energy")))),
-    Spec("models.grid_conditional_nll", models.grid_conditional_nll,
+    Spec("losses.grid_conditional_nll", losses.grid_conditional_nll,
          {"energy": _CE, "x": _y(3, 1), "y": _V, "y_grid": _G}, tensors=("x", "y", "y_grid"), skip={"x": _X31},
          numbers={"reduction": REDUCTION},
          extra=(("y: batch mismatch", {"y": _V[:2]}, expects("y")),
@@ -1004,7 +1004,7 @@ MODELS += [
          tensors=("energy_table", "log_q"), skip={"log_q": ("inf",)}, numbers={"beta": BETA},
          extra=(("log_q: not normalised", {"log_q": _LQ + 1}, expects("log_q")),
                 ("log_q: shape mismatch", {"log_q": _LQ[:, :3]}, expects("log_q")))),
-    Spec("models.vae_loss", models.vae_loss, {"y": _y(), "decoder": DEC, "encoder": _ENC, "z_grid": ZG},
+    Spec("losses.vae_loss", losses.vae_loss, {"y": _y(), "decoder": DEC, "encoder": _ENC, "z_grid": ZG},
          tensors=("y",), numbers={"beta": BETA, "reduction": REDUCTION},
          extra=(("encoder: not callable", {"encoder": None}, expects("encoder")),
                 ("encoder: wrong output", {"encoder": lambda y: y}, expects("encoder")),
@@ -1235,8 +1235,8 @@ def test_every_row_is_valid_with_its_good_arguments(spec):
 # Public names that take no data and so need no bad-input row:
 NO_DATA = {
     "inference.MultiStartResult",  # a NamedTuple of results; it is built only by multi_start_inference
-    "models.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
-    "losses.GridMargin",  # a NamedTuple of results; it is built only by grid_margin
+    "losses.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
+    "margins.GridMargin",  # a NamedTuple of results; it is built only by grid_margin
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
     "samplers.AISResult",  # a NamedTuple of results, built only by annealed_importance_sampling
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
@@ -1345,11 +1345,11 @@ def test_losses_finite_at_extreme_gaps(dtype):
     for value in (losses.log_loss(f_pos, f_neg), losses.hinge_loss(f_pos, f_neg, 1e4), losses.energy_loss(f_pos)):
         assert torch.isfinite(value)
     theta = torch.tensor([1.0], dtype=dtype, requires_grad=True)
-    grid, cell = losses.square_grid(100.0, 11, dtype=dtype)  # E up to 2e4 at the corners
+    grid, cell = grids.square_grid(100.0, 11, dtype=dtype)  # E up to 2e4 at the corners
     for beta in BETAS:
-        for g in losses.ml_gradient(lambda y: theta * (y**2).sum(1), [theta], grid[:3], grid, beta=beta):
+        for g in grids.ml_gradient(lambda y: theta * (y**2).sum(1), [theta], grid[:3], grid, beta=beta):
             assert torch.isfinite(g).all()
-        assert torch.isfinite(losses.grid_log_likelihood(lambda y: theta * (y**2).sum(1), grid[:3], grid, cell,
+        assert torch.isfinite(grids.grid_log_likelihood(lambda y: theta * (y**2).sum(1), grid[:3], grid, cell,
                                                          beta=beta))
 
 

@@ -187,7 +187,7 @@ CASES = {
     "contrastive_divergence_loss": (cd_call, ref_cd),
     "persistent_contrastive_divergence_loss": (pcd_call, ref_pcd),
     "short_run_ml_loss": (short_run_call, ref_short_run),
-    "vae_loss": (lambda **kw: models.vae_loss(_y(), _DEC, _ENC, z_grid=_ZG, beta=2.0, **kw), ref_vae),
+    "vae_loss": (lambda **kw: losses.vae_loss(_y(), _DEC, _ENC, z_grid=_ZG, beta=2.0, **kw), ref_vae),
     "RBM.cd_loss": (rbm_call, ref_rbm),
     "RBM.cd_loss(v_start)": (lambda **kw: rbm_call(_V_START, **kw), lambda: ref_rbm(_V_START)),
     "energy_loss": (lambda **kw: losses.energy_loss(FP, **kw), lambda: FP),
@@ -200,7 +200,7 @@ CASES = {
     "energy_score": (lambda **kw: losses.energy_score(FN[:, :, None], FP[:, None], **kw),
                      lambda: (FN - FP[:, None]).abs().mean(1)
                      - (FN[:, :, None] - FN[:, None, :]).abs().sum((1, 2)) / (2 * 3 * 2)),
-    "grid_conditional_nll": (lambda **kw: models.grid_conditional_nll(
+    "grid_conditional_nll": (lambda **kw: losses.grid_conditional_nll(
         lambda x, y: 0.5 * (y - x[:, 0]) ** 2, FN[:, :1], FP, GRID_Y, **kw),
         lambda: 0.5 * (FP - FN[:, 0]) ** 2 + torch.logsumexp(
             -0.5 * (GRID_Y[None] - FN[:, :1]) ** 2, 1) + math.log(0.1)),

@@ -11,15 +11,8 @@ from hypothesis.extra.numpy import arrays
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-from ebmlib.losses import (
-    energy_loss,
-    grid_log_likelihood,
-    hinge_loss,
-    log_loss,
-    ml_gradient,
-    nll_loss,
-    square_grid,
-)
+from ebmlib.grids import grid_log_likelihood, ml_gradient, square_grid
+from ebmlib.losses import energy_loss, hinge_loss, log_loss, nll_loss
 
 D = torch.float64
 
@@ -334,7 +327,7 @@ def test_nll_is_minus_log_gibbs_density_and_shift_invariant(f_grid, beta, area, 
 
 
 # ============================================================================================
-# Tests for ebmlib.losses.square_grid: layout, cell area, and grid likelihoods against closed forms.
+# Tests for ebmlib.grids.square_grid: layout, cell area, and grid likelihoods against closed forms.
 # ============================================================================================
 
 D = torch.float64

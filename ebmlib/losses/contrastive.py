@@ -58,10 +58,10 @@ def _push(energy: Energy, y: torch.Tensor, negatives: torch.Tensor, penalty: flo
     return push_down_push_up(e_pos, e_neg, penalty, reduction, paired=paired)
 
 
-def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int | None = None,
+def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int,
                                 step_size: float, noise_scale: float | None = None, energy_penalty: float = 0.0,
                                 generator: torch.Generator | int | None = None,
-                                return_negatives: bool = False, reduction: str = "mean", k: int | None = None):
+                                return_negatives: bool = False, reduction: str = "mean"):
     """CD-k with Langevin negatives started at the data: kick, descend, push up.
 
     y_hat = k Langevin steps of E from y (held fixed, no gradient through the chain), and
@@ -81,7 +81,6 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int |
         reduction: ``"mean"``, ``"sum"`` or ``"none"``: the (B,) terms
             E(y_i) - E(y_hat_i) [+ alpha (E(y_i)^2 + E(y_hat_i)^2)], one per data point and the
             negative started there, whose mean is the loss.
-        k: the earlier name of ``steps`` (accepted until the notebooks follow).
 
     Returns:
         Scalar tensor, or ``(loss, negatives)``.
@@ -92,7 +91,7 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int |
     """
     check_callable(energy, "energy", "y of shape (B, D) -> energies (B,)")
     check_tensor(y, "y", ndim=2)
-    k = check_int(k if steps is None and k is not None else steps, "steps")
+    k = check_int(steps, "steps")
     penalty = check_nonneg_real(energy_penalty, "energy_penalty")
     reduction = check_reduction(reduction)
     negatives = langevin(energy, y.detach(), steps=k, step_size=step_size, noise_scale=noise_scale,
