@@ -39,12 +39,12 @@ from .latent import (INFERENCE_METHODS, free_energy_on_grid, infer_latent, laten
                      latent_free_energy, latent_grid, local_minima)
 
 # chapter 3: free energy
-from .free_energy import free_energy, gibbs_on_grid
+from .soft_minimum import free_energy, gibbs_on_grid
 
 # chapter 4: self-supervised learning (the horn's conditional latent-variable EBM; masked tokens; collapse)
 from .models import HornDecoder
 from .latent import conditional_free_energy, conditional_latent_energy_table, disc_latent_grid
-from .inference import masked_token_posterior
+from .masked_tokens import masked_token_posterior
 
 # chapter 5: training (the shared loop, a small neural energy)
 from .models import MLPEnergy

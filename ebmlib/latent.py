@@ -19,7 +19,7 @@ from ._checks import (check_callable, check_int, check_nonneg_int, check_nonneg_
 from .errors import DivergenceError
 from .inference import descent_step
 from .samplers._driver import run_chain
-from .free_energy import free_energy
+from .soft_minimum import free_energy
 from .models.decoders import EllipseDecoder, HornDecoder  # noqa: F401 - kept importable from here (ebmlib.latent.*)
 
 __all__ = ["latent_grid", "disc_latent_grid", "latent_energy", "latent_energy_table", "infer_latent",

@@ -33,16 +33,16 @@ import torch  # noqa: E402
 
 import ebmlib  # noqa: E402
 from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models  # noqa: E402
-from ebmlib import plotting, samplers, schedules, training, utils, widgets  # noqa: E402
+from ebmlib import masked_tokens, plotting, samplers, schedules, training, utils, widgets  # noqa: E402
 from ebmlib.exercises import Verdict  # noqa: E402
 
-fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_energy is the function)
+from ebmlib import soft_minimum as fe  # noqa: E402
 
 F64 = torch.float64
-MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
+MODULES = ["energies", "models", "inference", "latent", "soft_minimum", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
            "training_images", "inpainting", "metrics", "regression", "joint_embedding", "baselines", "short_run",
-           "seed_runs", "grids", "margins", "schedules"]
+           "seed_runs", "grids", "margins", "schedules", "masked_tokens"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
                     "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10",
                     "exercises.ch11"]
@@ -234,7 +234,7 @@ INFERENCE = [
          {"states": torch.zeros(4, dtype=torch.long), "unary": U, "pairwise": P},
          numbers={"states": {"float": torch.zeros(4, dtype=F64), "list": [0, 0, 0, 0],
                              "wrong length": torch.zeros(5, dtype=torch.long), "out of range": torch.full((4,), 3)}}),
-    Spec("inference.masked_token_posterior", inference.masked_token_posterior,
+    Spec("masked_tokens.masked_token_posterior", masked_tokens.masked_token_posterior,
          {"tokens": TOKENS, "position": POS, "transition": TRANS},
          numbers={"tokens": {"float": TOKENS.to(F64), "list": TOKENS.tolist(), "1-D": TOKENS[0],
                              "out of range": TOKENS + 5, "empty batch": TOKENS[:0]},
@@ -287,14 +287,14 @@ LATENT = [
 ]
 
 FREE_ENERGY = [
-    Spec("free_energy.free_energy", fe.free_energy, {"energies": _y(3, 4), "beta": 1.0}, tensors=("energies",),
+    Spec("soft_minimum.free_energy", fe.free_energy, {"energies": _y(3, 4), "beta": 1.0}, tensors=("energies",),
          skip={"energies": {"wrong ndim value": torch.tensor(1.0, dtype=F64)}},
          numbers={"beta": {**BETA, "tensor with 0": torch.tensor([1.0, 0.0, 2.0], dtype=F64),
                            "tensor nan": torch.tensor([1.0, math.nan, 2.0], dtype=F64),
                            "int tensor": torch.ones(3, dtype=torch.long), "empty tensor": torch.ones(0, dtype=F64),
                            "tensor shape mismatch": torch.ones(4, dtype=F64)},
                   "dim": {"out of range": 2, "float": 1.0, "string": "z"}}),
-    Spec("free_energy.gibbs_on_grid", fe.gibbs_on_grid, {"F": _y(3, 4), "beta": 1.0, "cell_area": 0.1},
+    Spec("soft_minimum.gibbs_on_grid", fe.gibbs_on_grid, {"F": _y(3, 4), "beta": 1.0, "cell_area": 0.1},
          tensors=("F",), skip={"F": {"skip": ("wrong ndim",)}},
          numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE}),
 ]
@@ -1137,7 +1137,7 @@ DATASETS += [
 ]
 
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
-          "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
+          "soft_minimum": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS,
           "regression": REGRESSION, "joint_embedding": JOINT_EMBEDDING}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
@@ -1171,7 +1171,7 @@ def test_latent_rejects_bad_input(row):
     check(row)
 
 
-@pytest.mark.parametrize("row", ROWS["free_energy"], ids=ids(ROWS["free_energy"]))
+@pytest.mark.parametrize("row", ROWS["soft_minimum"], ids=ids(ROWS["soft_minimum"]))
 def test_free_energy_rejects_bad_input(row):
     check(row)
 

@@ -1,4 +1,4 @@
-"""Tests for ebmlib.models.GaussianEnergy and TiltedEnergy (models/gaussian.py).
+"""Tests for ebmlib.models.GaussianEnergy (models/gaussian.py) and TiltedEnergy (models/tilted.py).
 
 References no one here wrote: NumPy's mean and covariance, SciPy's multivariate normal log-density,
 the Gaussian conditional mean by a NumPy linear solve, and the eigenvalue bound of gradient descent

@@ -15,7 +15,8 @@ from .glo import GLO, GLO_CONSTRAINTS
 from .density import tempered_density
 # chapter 9
 from .conv import ConvEnergy
-from .gaussian import GaussianEnergy, TiltedEnergy
+from .gaussian import GaussianEnergy
+from .tilted import TiltedEnergy
 
 # chapter 10
 from .conditional import ConditionalMLPEnergy, central_interval, grid_conditional_log_prob

@@ -16,7 +16,7 @@ from typing import Callable
 
 import torch
 
-from .._checks import check_callable, check_positive, check_tensor, energy_on
+from .._checks import check_callable, check_positive, energy_on
 
 __all__ = ["tempered_density"]
 

@@ -1,4 +1,4 @@
-"""A Gaussian energy fitted in closed form, and a network energy that tilts a base energy.
+"""A Gaussian energy fitted in closed form (the base that chapter 9's network tilts, see :mod:`ebmlib.models.tilted`).
 
 A network trained by short-run maximum likelihood learns strokes but little of how far-apart pixels
 depend on each other; the Gaussian fitted to the same images (its mean and covariance) has exactly
@@ -21,7 +21,7 @@ from torch import nn
 
 from .._checks import check_tensor
 
-__all__ = ["GaussianEnergy", "TiltedEnergy"]
+__all__ = ["GaussianEnergy"]
 
 
 def _check_number(value, name: str, *, positive: bool) -> float:
@@ -106,32 +106,3 @@ class GaussianEnergy(nn.Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.mean.shape[0]}, weight={self.weight:g}"
-
-
-class TiltedEnergy(nn.Module):
-    """A network energy on top of a base energy: E(y) = base(y) + net(y).
-
-    The density exp(-E) is the base density exp(-base) tilted by exp(-net): the network only has to
-    learn what the base misses. Training the sum (e.g. with
-    :func:`~ebmlib.training_images.train_image_ebm`) updates the network; a base without parameters,
-    such as a :class:`GaussianEnergy`, stays as it is.
-
-    Args:
-        net: an ``nn.Module`` mapping (B, ...) to (B,) energies (e.g. a :class:`ConvEnergy`).
-        base: an ``nn.Module`` mapping the same inputs to (B,) energies.
-
-    See chapter 9.
-    """
-
-    def __init__(self, net: torch.nn.Module, base: torch.nn.Module) -> None:
-        super().__init__()
-        for module, name in ((net, "net"), (base, "base")):
-            if not isinstance(module, nn.Module):
-                raise ValueError(f"{name} must be a torch.nn.Module mapping (B, ...) to (B,) energies, "
-                                 f"got {type(module).__name__}")
-        self.net = net
-        self.base = base
-
-    def forward(self, y: torch.Tensor) -> torch.Tensor:
-        """Energies base(y) + net(y), shape (B,)."""
-        return self.base(y) + self.net(y)

@@ -20,13 +20,11 @@ See chapter 10.
 from __future__ import annotations
 
 import math
-from typing import Callable
 
 import torch
 from torch import nn
 
 from .._checks import check_int, check_positive, check_tensor, check_widths
-from ..latent import latent_energy_table, latent_grid
 from ..utils import as_generator
 from ._init import perceptron
 
