@@ -6,14 +6,12 @@ See chapter 7.
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Callable
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_callable, check_energy_output, check_reduction, check_tensor, reduce_loss
+from .._checks import check_callable, check_energy_output, check_real, check_reduction, check_tensor, reduce_loss
 
 __all__ = ["nce_loss"]
 
@@ -26,10 +24,7 @@ def _check_log_z(log_z, like: torch.Tensor) -> torch.Tensor:
         if not bool(torch.isfinite(log_z).all()):
             raise ValueError("log_z contains NaN or infinite values")
         return log_z.reshape(())
-    if isinstance(log_z, bool) or not isinstance(log_z, (Real, np.floating, np.integer)) \
-            or not math.isfinite(float(log_z)):
-        raise ValueError(f"log_z must be a finite number or a scalar tensor, got {log_z!r}")
-    return torch.tensor(float(log_z), dtype=like.dtype, device=like.device)
+    return torch.tensor(check_real(log_z, "log_z"), dtype=like.dtype, device=like.device)
 
 
 def nce_loss(energy: Callable[[torch.Tensor], torch.Tensor], log_z: torch.Tensor | float,

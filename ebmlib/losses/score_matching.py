@@ -85,10 +85,11 @@ def sliced_score_matching_loss(energy: Energy, y: torch.Tensor, *, n_projections
         y: (B, D) data points.
         n_projections: directions per point, >= 1.
         generator: torch.Generator, int seed or None (global RNG) for the directions.
-        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the (B,) per-point terms inside the mean).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``: with ``"none"`` the (B,) per-point terms,
+            each averaged over its ``n_projections`` directions.
 
     Returns:
-        Scalar tensor, or (B,) with ``reduction="none"``.
+        Scalar tensor, or the (B,) per-point terms.
 
     See chapter 7.
     """
@@ -122,10 +123,11 @@ def denoising_score_matching_loss(energy: Energy, y: torch.Tensor, *, sigma: flo
         y: (B, D) clean data points.
         sigma: noise standard deviation, > 0.
         generator: torch.Generator, int seed or None (global RNG) for the noise.
-        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the (B,) per-point terms inside the mean).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (``"none"``: one term
+            1/2 ||grad E(y_tilde_i) - (y_tilde_i - y_i) / sigma^2||^2 per point, shape (B,)).
 
     Returns:
-        Scalar tensor, or (B,) with ``reduction="none"``.
+        Scalar tensor (or (B,)).
 
     See chapter 7.
     """
