@@ -1,6 +1,6 @@
 """The soft minimum: the free energy of an energy over a latent variable, and Gibbs distributions on grids.
 
-(The module is named after the operation so that the function :func:`ebmlib.free_energy` does not
+(The module is named after the operation so that the function ``ebmlib.free_energy`` does not
 shadow it.)
 
 Marginalising a latent z out of an energy E(y, z) at inverse temperature beta gives the free energy

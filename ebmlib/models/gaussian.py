@@ -100,7 +100,12 @@ class GaussianEnergy(nn.Module):
 
     @classmethod
     def from_data(cls, y: torch.Tensor, *, shrinkage: float = 0.01, weight: float = 1.0) -> "GaussianEnergy":
-        """A new Gaussian energy fitted to (N, ...) data (see :meth:`fit`); ``weight`` as in the constructor."""
+        """A new Gaussian energy fitted to (N, ...) data: mu = their mean, P = (S + shrinkage I)^-1.
+
+        ``weight`` is as in the constructor; ``history_`` holds [the mean energy of the data]. Called on
+        the class, ``GaussianEnergy.fit(y, ...)`` is this constructor (the earlier spelling); called on a
+        model, ``model.fit(y, shrinkage=...)`` refits it in place and returns it. Costs O(N D^2 + D^3).
+        """
         mean, precision = _fit_gaussian(y, shrinkage)
         model = cls(mean, precision, weight=weight)
         model.history_ = [float(model(y.detach()).mean())]

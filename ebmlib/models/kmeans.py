@@ -152,7 +152,7 @@ class KMeansEBM:
 
         The default beta = inf is the minimum over the one-hot latent, min_j ‖y - w_j‖^2 (computed
         in blocks, so a fine grid need not fit at once); a finite beta > 0 is the soft minimum of
-        :func:`ebmlib.free_energy` over the k prototypes.
+        :func:`~ebmlib.soft_minimum.free_energy` over the k prototypes.
         """
         y = self._checked(y)
         if beta == math.inf:
