@@ -8,7 +8,9 @@ buffer, NCE's noise sample) the per-point value carries the negatives' mean term
 of the ``"none"`` values is still the loss. Step counts are ``steps``. Two deliberate deviations:
 the margin losses (``energy_loss``, ``hinge_loss``, ``log_loss``, ``nll_loss``) take free energies
 the caller computed (``f_pos``, ``f_neg``), because the caller chooses the negatives;
-``energy_score`` takes forecast samples (it needs no energy at all).
+``energy_score`` takes forecast samples (it needs no energy at all). ``nce_loss(energy, log_z,
+y_data, y_noise, noise_log_prob)`` keeps its learnt ``log_z`` second, as chapter 7 and its
+exercise call it.
 
 Modules: ``margin`` (energy, hinge, log and NLL losses on free energies), ``contrastive`` (CD, PCD),
 ``nce``, ``score_matching`` (exact, sliced, denoising), ``short_run`` (images), ``diffusion``
