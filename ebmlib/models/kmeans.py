@@ -84,8 +84,7 @@ class KMeansEBM:
         prototypes: (k, D) the prototypes w_j (the rows here are the columns of W).
         inertia: sum over the training points of F(y_i), the training energy loss.
         n_iter: the number of coordinate-descent sweeps run.
-        history_: [inertia / N], the mean training free energy of the kept fit (one entry: the
-            fit is not an epoch loop).
+        ``history_``: [inertia / N], the mean training free energy of the kept fit (one entry).
 
     See chapter 8.
     """
