@@ -22,7 +22,7 @@ import torch
 from tqdm.auto import tqdm
 
 import ebmlib
-from ebmlib import datasets, losses, metrics, models, samplers
+from ebmlib import datasets, losses, metrics, models, samplers, schedules
 from ebmlib.datasets import eight_gaussians_centres
 from ebmlib.utils import random_batches
 
@@ -38,7 +38,7 @@ def starts(centres):
 def run(seed: int) -> dict:
     train_2d = datasets.toy_2d("8gaussians", 2000, generator=1)
     test_2d = datasets.toy_2d("8gaussians", 1000, generator=2)
-    sigmas = losses.geometric_sigmas(3.0, 0.1, 8)
+    sigmas = schedules.geometric_sigmas(3.0, 0.1, 8)
     centres = eight_gaussians_centres()
     torch.manual_seed(1000 + seed)
     ncsn = models.NoiseConditionalScore(2, (128, 128), generator=seed)

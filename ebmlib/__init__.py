@@ -18,116 +18,90 @@ Conventions shared by the whole library:
 - temperatures: free energies default to beta = inf (F_inf), densities to beta = 1;
 - plotting: ``ax=None`` (one panel, returns the Axes) or ``axes=None`` (several, returns the Figure).
 
-``ebmlib.plotting`` and ``ebmlib.widgets`` are imported on first use (``import ebmlib`` loads
-neither matplotlib.pyplot nor ipywidgets).
+A light import (PEP 562): ``import ebmlib`` loads no submodule, not even torch; a name is imported
+from its module on first use (``ebmlib.langevin``, ``from ebmlib import train``), a subpackage
+on first access (``ebmlib.losses``, ``ebmlib.plotting``). ``_NAMES`` below is the name -> module
+table; ``__all__`` lists the public names by the chapter that introduces them, and ``dir(ebmlib)``
+and tab completion see them all. So ``python -m ebmlib.assign`` can run without loading torch, and
+matplotlib.pyplot and ipywidgets load only when a plotting or widget name is used.
 """
 
 import importlib as _importlib
-
-from . import datasets, losses, metrics, models, samplers
-from .errors import DivergenceError
-from .utils import as_generator, get_device, make_generator, set_seed
-
-# chapter 1: energies and inference
-from .energies import (parabola, parabola_grad, quadratic, quadratic_grad, tilted_double_well,
-                       tilted_double_well_critical_points, tilted_double_well_grad)
-from .inference import MultiStartResult, chain_energy, gradient_inference, min_sum_chain, multi_start_inference
-
-# chapter 2: latent-variable EBMs
-from .models import EllipseDecoder
-from .latent import (INFERENCE_METHODS, free_energy_on_grid, infer_latent, latent_energy, latent_energy_table,
-                     latent_free_energy, latent_grid, local_minima)
-
-# chapter 3: free energy
-from .free_energy import free_energy, gibbs_on_grid
-
-# chapter 4: self-supervised learning (the horn's conditional latent-variable EBM; masked tokens; collapse)
-from .models import HornDecoder
-from .latent import conditional_free_energy, conditional_latent_energy_table, disc_latent_grid
-from .inference import masked_token_posterior
-
-# chapter 5: training (the shared loop, a small neural energy)
-from .models import MLPEnergy
-from .training import train
-
-# chapter 6: sampling
-from .models import RBM
-from .samplers import (AISResult, PersistentChains, annealed_importance_sampling, autocorrelation,
-                       effective_sample_size, hmc, integrated_autocorrelation_time, langevin, mala,
-                       metropolis_hastings, mode_hops, split_rhat)
-
-# chapter 8: architectural methods (k-means, sparse coding, PCA, GLO; a tempered grid density)
-from .models import GLO, KMeansEBM, PCAEnergy, learn_dictionary, sparse_code, sparse_coding_energy, tempered_grid_nll
-
-# chapter 9: deep EBMs on images
-from .models import ConvEnergy, GaussianEnergy, TiltedEnergy
-from .training_images import ImageEBMRun, train_image_ebm
-from .inpainting import inpaint
-from .metrics import auroc
-
-# chapter 10: EBMs today
-from .models import (CausalTransformer, ConditionalMLPEnergy, GridEncoder, NoiseConditionalScore, ProductOfExperts,
-                     variational_free_energy)
-from .samplers import annealed_langevin
+import pkgutil as _pkgutil
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "__version__",
+# name -> the module that defines it, grouped by the chapter that introduces it
+_NAMES = {
     # utilities
-    "set_seed", "get_device", "make_generator", "as_generator", "DivergenceError",
+    "set_seed": "utils", "get_device": "utils", "make_generator": "utils", "as_generator": "utils",
+    "DivergenceError": "errors",
     # chapter 1: energies and inference
-    "parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_double_well",
-    "tilted_double_well_grad", "tilted_double_well_critical_points",
-    "gradient_inference", "multi_start_inference", "MultiStartResult", "min_sum_chain", "chain_energy",
+    **dict.fromkeys(("parabola", "parabola_grad", "quadratic", "quadratic_grad", "tilted_double_well",
+                     "tilted_double_well_grad", "tilted_double_well_critical_points"), "energies"),
+    **dict.fromkeys(("gradient_inference", "multi_start_inference", "MultiStartResult", "min_sum_chain",
+                     "chain_energy"), "inference"),
     # chapter 2: latent-variable EBMs
-    "EllipseDecoder", "latent_grid", "latent_energy", "latent_energy_table", "latent_free_energy",
-    "infer_latent", "INFERENCE_METHODS", "free_energy_on_grid", "local_minima",
-    # chapter 3: free energy
-    "free_energy", "gibbs_on_grid",
-    # chapter 4: self-supervised learning
-    "HornDecoder", "conditional_latent_energy_table", "conditional_free_energy", "masked_token_posterior",
-    "disc_latent_grid",
-    # chapter 5: training
-    "train", "MLPEnergy",
-    # chapter 6: sampling
-    "langevin", "PersistentChains", "metropolis_hastings", "mala", "hmc", "RBM",
-    "autocorrelation", "integrated_autocorrelation_time", "effective_sample_size", "mode_hops", "split_rhat",
-    "annealed_importance_sampling", "AISResult",
-    # chapter 8: architectural methods
-    "KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO", "tempered_grid_nll",
+    "EllipseDecoder": "models",
+    **dict.fromkeys(("latent_grid", "latent_energy", "latent_energy_table", "latent_free_energy", "infer_latent",
+                     "INFERENCE_METHODS", "free_energy_on_grid", "local_minima"), "latent"),
+    # chapter 3: free energy (the soft minimum over a latent)
+    "free_energy": "soft_minimum", "gibbs_on_grid": "soft_minimum",
+    # chapter 4: self-supervised learning (the horn's conditional latent-variable EBM; masked tokens)
+    "HornDecoder": "models",
+    **dict.fromkeys(("conditional_latent_energy_table", "conditional_free_energy", "disc_latent_grid"), "latent"),
+    "masked_token_posterior": "masked_tokens",
+    # chapter 5: training (the shared loop, a small neural energy)
+    "train": "training", "MLPEnergy": "models",
+    # chapter 6: sampling (MCMC, its diagnostics, the RBM, annealed importance sampling)
+    **dict.fromkeys(("langevin", "metropolis_hastings", "mala", "hmc", "autocorrelation",
+                     "integrated_autocorrelation_time", "effective_sample_size", "mode_hops", "split_rhat",
+                     "annealed_importance_sampling", "AISResult"), "samplers"),
+    "RBM": "models",
+    # chapter 7: contrastive methods (persistent chains; the losses are used by name:
+    # ebmlib.losses.contrastive_divergence_loss, nce_loss, score_matching_loss, ...)
+    "PersistentChains": "samplers",
+    # chapter 8: architectural methods (k-means, sparse coding, PCA, GLO; a tempered grid density)
+    **dict.fromkeys(("KMeansEBM", "sparse_code", "sparse_coding_energy", "learn_dictionary", "PCAEnergy", "GLO"),
+                    "models"),
+    "tempered_grid_nll": "losses",
     # chapter 9: deep EBMs on images
-    "ConvEnergy", "GaussianEnergy", "TiltedEnergy", "train_image_ebm", "ImageEBMRun", "inpaint", "auroc",
+    "ConvEnergy": "models", "GaussianEnergy": "models", "TiltedEnergy": "models",
+    "train_image_ebm": "training_images", "ImageEBMRun": "training_images", "inpaint": "inpainting",
+    "auroc": "metrics",
     # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
     # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:
     # ebmlib.losses.noise_conditional_dsm_loss, ebmlib.losses.energy_score, ebmlib.metrics, ...
-    "NoiseConditionalScore", "annealed_langevin", "CausalTransformer", "ConditionalMLPEnergy", "ProductOfExperts",
-    "GridEncoder", "variational_free_energy",
+    **dict.fromkeys(("NoiseConditionalScore", "CausalTransformer", "ConditionalMLPEnergy", "ProductOfExperts",
+                     "GridEncoder", "variational_free_energy"), "models"),
+    "annealed_langevin": "samplers",
+    # chapter 11: joint-embedding architectures and JEPA (the module is used by name,
+    # ebmlib.joint_embedding.info_nce_loss(...), and its main names are re-exported here)
+    **dict.fromkeys(("effective_rank", "ema_update", "info_nce_loss", "vicreg_loss", "train_joint_embedding",
+                     "train_jepa"), "joint_embedding"),
+}
+
+# every submodule and subpackage (ebmlib.losses, ebmlib.grids, ...), imported on first access
+_SUBMODULES = tuple(sorted(m.name for m in _pkgutil.iter_modules(__path__) if not m.name.startswith("_")))
+
+__all__ = [
+    "__version__", *_NAMES,
     # subpackages used by name: ebmlib.datasets.ellipse(...), ebmlib.losses.hinge_loss(...), ...
     "datasets", "losses", "metrics", "models", "plotting", "samplers", "widgets",
 ]
 
-# chapter 11: joint-embedding architectures and JEPA (self-contained block: the module is used by
-# name, ebmlib.joint_embedding.info_nce_loss(...), and its main names are re-exported here)
-from . import joint_embedding  # noqa: E402
-from .joint_embedding import (effective_rank, ema_update, info_nce_loss, train_jepa,  # noqa: E402
-                              train_joint_embedding, vicreg_loss)
-
-__all__ += ["effective_rank", "ema_update", "info_nce_loss", "vicreg_loss",
-            "train_joint_embedding", "train_jepa"]
-
-
-_LAZY_SUBMODULES = ("plotting", "widgets")  # matplotlib.pyplot and ipywidgets load only when these are used
-
 
 def __getattr__(name: str):
-    """Import ``ebmlib.plotting`` and ``ebmlib.widgets`` on first use (PEP 562)."""
-    if name in _LAZY_SUBMODULES:
-        module = _importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Import a public name from its module, or a submodule, on first use (PEP 562)."""
+    if name in _NAMES:
+        value = getattr(_importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = _importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups do not come back here
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

@@ -263,3 +263,20 @@ def check_index(value, size: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
         raise ValueError(f"{name} must be an integer index in [0, {size}), got {value!r}")
     return int(value)
+
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction) -> str:
+    """``reduction`` of a loss: ``"mean"`` (the default everywhere), ``"sum"`` or ``"none"``."""
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
+def reduce_loss(per_example: torch.Tensor, reduction: str) -> torch.Tensor:
+    """(B,) per-example losses -> their mean, their sum, or themselves (``reduction`` already checked)."""
+    if reduction == "mean":
+        return per_example.mean()
+    return per_example.sum() if reduction == "sum" else per_example

@@ -19,7 +19,7 @@ from ._checks import (check_callable, check_int, check_nonneg_int, check_nonneg_
 from .errors import DivergenceError
 from .inference import descent_step
 from .samplers._driver import run_chain
-from .free_energy import free_energy
+from .soft_minimum import free_energy
 from .models.decoders import EllipseDecoder, HornDecoder  # noqa: F401 - kept importable from here (ebmlib.latent.*)
 
 __all__ = ["latent_grid", "disc_latent_grid", "latent_energy", "latent_energy_table", "infer_latent",
@@ -141,7 +141,7 @@ def latent_free_energy(y: torch.Tensor, decoder: Decoder, *, beta: float | torch
         y: observations, (B, D).
         decoder: g, maps (N_z,) latents to (N_z, D) points.
         beta: inverse temperature > 0, ``math.inf`` (default, the minimum) or a tensor of betas as
-            in :func:`ebmlib.free_energy` (e.g. shape (K, 1) gives a (K, B) result).
+            in :func:`~ebmlib.soft_minimum.free_energy` (e.g. shape (K, 1) gives a (K, B) result).
         z_grid: latents to marginalise over, (N_z,) (default: ``latent_grid(48)``).
 
     Returns:
@@ -357,7 +357,7 @@ def conditional_free_energy(x: torch.Tensor, y: torch.Tensor, decoder: Condition
         x: observed inputs, (B,).
         y: observed outputs, (B, D).
         decoder: g, maps x (B,) and z_grid (N_z, ...) to predictions (B, N_z, D).
-        beta: inverse temperature > 0 or ``math.inf`` (default: the minimum), as in :func:`ebmlib.free_energy`.
+        beta: inverse temperature > 0 or ``math.inf`` (default: the minimum), as in :func:`~ebmlib.soft_minimum.free_energy`.
         z_grid: latents, (N_z,) or (N_z, K) (default: ``latent_grid(48)``).
 
     Returns:

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from ebmlib import DivergenceError, losses, samplers
+from ebmlib import DivergenceError, losses, samplers, schedules
 
 F64 = torch.float64
 
@@ -28,7 +28,7 @@ def mixture_score(centres, weights, s):
 
 def test_gaussian_moments():
     mu, s = torch.tensor([1.0, -2.0], dtype=F64), 0.6
-    sig = losses.geometric_sigmas(3.0, 0.05, 6, dtype=F64)
+    sig = schedules.geometric_sigmas(3.0, 0.05, 6, dtype=F64)
     y0 = 3.0 * torch.randn(8000, 2, generator=torch.Generator().manual_seed(0), dtype=F64)
     y = samplers.annealed_langevin(gauss_score(mu, s), y0, sigmas=sig, steps=300, step_size=0.01,
                                    denoise=False, generator=1)
@@ -50,7 +50,7 @@ def test_mode_weights_of_a_mixture_are_recovered():
     centres = torch.tensor([[-3.0, 3.0]], dtype=F64)
     weights = torch.tensor([[0.3, 0.7]], dtype=F64)
     score = mixture_score(centres, weights, 0.4)
-    sig = losses.geometric_sigmas(6.0, 0.1, 15, dtype=F64)
+    sig = schedules.geometric_sigmas(6.0, 0.1, 15, dtype=F64)
     y0 = torch.full((4000, 1), -3.0, dtype=F64)  # every chain starts in the light mode
     # step a_i = 0.2 sigma_i^2 at every level: each level relaxes in a few tens of steps
     y = samplers.annealed_langevin(score, y0, sigmas=sig, steps=100, step_size=0.2 * 0.1**2, generator=0)
@@ -63,7 +63,7 @@ def test_mode_weights_of_a_mixture_are_recovered():
 
 def test_trajectory_seed_and_global_rng():
     score = gauss_score(torch.zeros(2, dtype=F64), 1.0)
-    sig = losses.geometric_sigmas(2.0, 0.5, 3, dtype=F64)
+    sig = schedules.geometric_sigmas(2.0, 0.5, 3, dtype=F64)
     y0 = torch.zeros(5, 2, dtype=F64)
     state = torch.get_rng_state()
     t = samplers.annealed_langevin(score, y0, sigmas=sig, steps=4, step_size=0.1, generator=3, return_trajectory=True)

@@ -32,17 +32,17 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import ebmlib  # noqa: E402
-from ebmlib import DivergenceError, datasets, energies, inference, latent, losses, metrics, models  # noqa: E402
-from ebmlib import plotting, samplers, training, utils, widgets  # noqa: E402
+from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models  # noqa: E402
+from ebmlib import masked_tokens, plotting, samplers, schedules, training, utils, widgets  # noqa: E402
 from ebmlib.exercises import Verdict  # noqa: E402
 
-fe = importlib.import_module("ebmlib.free_energy")  # the module (ebmlib.free_energy is the function)
+from ebmlib import soft_minimum as fe  # noqa: E402
 
 F64 = torch.float64
-MODULES = ["energies", "models", "inference", "latent", "free_energy", "datasets", "losses", "training",
+MODULES = ["energies", "models", "inference", "latent", "soft_minimum", "datasets", "losses", "training",
            "samplers", "plotting", "widgets", "utils", "errors",
            "training_images", "inpainting", "metrics", "regression", "joint_embedding", "baselines", "short_run",
-           "seed_runs"]
+           "seed_runs", "grids", "margins", "schedules", "masked_tokens"]
 EXERCISE_MODULES = ["exercises.ch01", "exercises.ch02", "exercises.ch03", "exercises.ch04", "exercises.ch05",
                     "exercises.ch06", "exercises.ch07", "exercises.ch08", "exercises.ch09", "exercises.ch10",
                     "exercises.ch11"]
@@ -145,7 +145,7 @@ U = torch.tensor([[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 1.0, 0.0], [0.5, 0.5, 
 P = torch.ones(3, 3, dtype=F64) - torch.eye(3, dtype=F64)
 FP = torch.tensor([0.0, 1.0, 2.0], dtype=F64)
 FN = torch.tensor([[1.0, 2.0], [0.5, 1.5], [3.0, 2.0]], dtype=F64)
-GRID, CELL = losses.square_grid(2.0, 5, dtype=F64)
+GRID, CELL = grids.square_grid(2.0, 5, dtype=F64)
 THETA = torch.tensor([1.0], dtype=F64, requires_grad=True)
 E_THETA = lambda y: THETA * (y**2).sum(1)  # noqa: E731
 LIM = (-2.0, 2.0)
@@ -204,6 +204,8 @@ MODELS = [
                                     ("sample_h", "v", _y(3, 2), {"generator": 0}),
                                     ("sample_v", "h", _y(3, 3), {"generator": 0}))],
     Spec("models.RBM", _RBM.gibbs, {"v": _y(3, 2), "steps": 1}, numbers={"steps": STEPS}),
+    Spec("models.RBM", _RBM.cd_loss, {"v_data": _y(3, 2), "steps": 1, "generator": 0},
+         numbers={"reduction": {"unknown": "max", "None": None}}),
 ]
 
 INFERENCE = [
@@ -232,7 +234,7 @@ INFERENCE = [
          {"states": torch.zeros(4, dtype=torch.long), "unary": U, "pairwise": P},
          numbers={"states": {"float": torch.zeros(4, dtype=F64), "list": [0, 0, 0, 0],
                              "wrong length": torch.zeros(5, dtype=torch.long), "out of range": torch.full((4,), 3)}}),
-    Spec("inference.masked_token_posterior", inference.masked_token_posterior,
+    Spec("masked_tokens.masked_token_posterior", masked_tokens.masked_token_posterior,
          {"tokens": TOKENS, "position": POS, "transition": TRANS},
          numbers={"tokens": {"float": TOKENS.to(F64), "list": TOKENS.tolist(), "1-D": TOKENS[0],
                              "out of range": TOKENS + 5, "empty batch": TOKENS[:0]},
@@ -285,14 +287,14 @@ LATENT = [
 ]
 
 FREE_ENERGY = [
-    Spec("free_energy.free_energy", fe.free_energy, {"energies": _y(3, 4), "beta": 1.0}, tensors=("energies",),
+    Spec("soft_minimum.free_energy", fe.free_energy, {"energies": _y(3, 4), "beta": 1.0}, tensors=("energies",),
          skip={"energies": {"wrong ndim value": torch.tensor(1.0, dtype=F64)}},
          numbers={"beta": {**BETA, "tensor with 0": torch.tensor([1.0, 0.0, 2.0], dtype=F64),
                            "tensor nan": torch.tensor([1.0, math.nan, 2.0], dtype=F64),
                            "int tensor": torch.ones(3, dtype=torch.long), "empty tensor": torch.ones(0, dtype=F64),
                            "tensor shape mismatch": torch.ones(4, dtype=F64)},
                   "dim": {"out of range": 2, "float": 1.0, "string": "z"}}),
-    Spec("free_energy.gibbs_on_grid", fe.gibbs_on_grid, {"F": _y(3, 4), "beta": 1.0, "cell_area": 0.1},
+    Spec("soft_minimum.gibbs_on_grid", fe.gibbs_on_grid, {"F": _y(3, 4), "beta": 1.0, "cell_area": 0.1},
          tensors=("F",), skip={"F": {"skip": ("wrong ndim",)}},
          numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE}),
 ]
@@ -321,7 +323,7 @@ DATASETS = [
          numbers={"n": {"zero": 0, "float": 1.5}, "length": {"zero": 0, "float": 1.5}}),
 ]
 
-REDUCTION = {"unknown": "sum", "None": None}
+REDUCTION = {"unknown": "max", "None": None}
 LOSSES = [
     Spec("losses.energy_loss", losses.energy_loss, {"f_pos": FP}, tensors=("f_pos",), numbers={"reduction": REDUCTION}),
     *[Spec(f"losses.{f}", getattr(losses, f), {"f_pos": FP, "f_neg": FN, **({"margin": 1.0} if f == "hinge_loss" else {})},
@@ -334,28 +336,28 @@ LOSSES = [
          skip={"f_pos": NO_EMPTY}, numbers={"beta": {**BETA, "inf": math.inf}, "cell_area": POSITIVE,
                                           "reduction": REDUCTION},
          extra=(("f_grid: batch mismatch", {"f_grid": FN[:2]}, expects("f_grid")),)),
-    Spec("losses.grid_log_likelihood", losses.grid_log_likelihood,
+    Spec("grids.grid_log_likelihood", grids.grid_log_likelihood,
          {"energy": QUAD, "y_data": _y(), "grid": GRID, "cell_area": CELL}, tensors=("y_data", "grid"),
          numbers={"cell_area": POSITIVE, "beta": BETA},
          extra=(("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")),
                 ("energy: NaN output", {"energy": NAN_ENERGY}, r"energy returned NaN"))),
-    Spec("losses.ml_gradient", losses.ml_gradient, {"energy": E_THETA, "params": [THETA], "y_data": _y(), "grid": GRID},
+    Spec("grids.ml_gradient", grids.ml_gradient, {"energy": E_THETA, "params": [THETA], "y_data": _y(), "grid": GRID},
          tensors=("y_data", "grid"), numbers={"beta": BETA, "params": {"empty": [], "no grad": [torch.ones(1)],
                                                                        "not tensors": [1.0]}}),
-    Spec("losses.square_grid", losses.square_grid, {"lim": 1.0, "n": 5},
+    Spec("grids.square_grid", grids.square_grid, {"lim": 1.0, "n": 5},
          numbers={"lim": POSITIVE, "n": {"one": 1, "float": 4.5, "bool": True}}),
     # chapter 5 (review): the most offending wrong answers on a grid
-    Spec("losses.most_offending_on_grid", losses.most_offending_on_grid,
+    Spec("margins.most_offending_on_grid", margins.most_offending_on_grid,
          {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
          numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE},
          extra=(("data: wrong width", {"data": _y(3, 3)}, expects("data")),
                 ("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"))),
-    Spec("losses.margin_training_loss", losses.margin_training_loss,
+    Spec("margins.margin_training_loss", margins.margin_training_loss,
          {"energy": lambda y: y.sum(1), "loss": "hinge", "grid": GRID, "data": _y(), "min_distance": 0.1},
          tensors=("grid", "data"), numbers={"k": {"zero": 0, "float": 1.5}, "min_distance": POSITIVE, "margin": NONNEG,
                                             "loss": {"unknown": "nll"}},
          extra=(("k: more than the wrong answers", {"k": 10_000}, r"only \d+ grid points"),)),
-    Spec("losses.grid_margin", losses.grid_margin,
+    Spec("margins.grid_margin", margins.grid_margin,
          {"energy": lambda y: y.sum(1), "grid": GRID, "data": _y(), "min_distance": 0.1}, tensors=("grid", "data"),
          numbers={"min_distance": POSITIVE}, extra=(("min_distance: no wrong point", {"min_distance": 100.0}, r"no grid point"),)),
 ]
@@ -578,31 +580,34 @@ _NOT_ENERGY = (("energy: not callable", {"energy": None}, expects("energy")),
                ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")))
 LOSSES += [
     Spec("losses.score_matching_loss", losses.score_matching_loss, {"energy": QUAD, "y": _y()}, tensors=("y",),
-         extra=_NOT_ENERGY),
+         numbers={"reduction": REDUCTION}, extra=_NOT_ENERGY),
     Spec("losses.sliced_score_matching_loss", losses.sliced_score_matching_loss, {"energy": QUAD, "y": _y()},
          tensors=("y",), numbers={"n_projections": {"zero": 0, "float": 1.5, "bool": True},
-                                  "generator": {"negative": -1, "float": 1.5}}, extra=_NOT_ENERGY),
+                                  "generator": {"negative": -1, "float": 1.5}, "reduction": REDUCTION},
+         extra=_NOT_ENERGY),
     Spec("losses.denoising_score_matching_loss", losses.denoising_score_matching_loss,
          {"energy": QUAD, "y": _y(), "sigma": 0.1}, tensors=("y",),
-         numbers={"sigma": POSITIVE, "generator": {"negative": -1, "float": 1.5}}, extra=_NOT_ENERGY),
+         numbers={"sigma": POSITIVE, "generator": {"negative": -1, "float": 1.5}, "reduction": REDUCTION},
+         extra=_NOT_ENERGY),
     Spec("losses.nce_loss", losses.nce_loss,
          {"energy": QUAD, "log_z": 0.0, "y_data": _y(), "y_noise": _y(), "noise_log_prob": _NLP},
          tensors=("y_data", "y_noise"),
-         numbers={"log_z": {**REAL, "vector": torch.zeros(2, dtype=F64), "int tensor": torch.tensor(1)}},
+         numbers={"log_z": {**REAL, "vector": torch.zeros(2, dtype=F64), "int tensor": torch.tensor(1)},
+                  "reduction": REDUCTION},
          extra=(*_NOT_ENERGY, ("y_noise: wrong width", {"y_noise": _y(3, 3)}, expects("y_noise")),
                 ("noise_log_prob: not callable", {"noise_log_prob": None}, expects("noise_log_prob")),
                 ("noise_log_prob: wrong output", {"noise_log_prob": lambda y: y}, expects("noise_log_prob")))),
     Spec("losses.contrastive_divergence_loss", losses.contrastive_divergence_loss,
          {"energy": QUAD, "y": _y(), "steps": 2, "step_size": 0.1}, tensors=("y",),
          numbers={"steps": {"zero": 0, "float": 1.5, "integral float": 3.0, "bool": True}, "step_size": POSITIVE,
-                  "energy_penalty": {"negative": -1.0, **REAL}}, extra=_NOT_ENERGY),
+                  "energy_penalty": {"negative": -1.0, **REAL}, "reduction": REDUCTION}, extra=_NOT_ENERGY),
     Spec("losses.persistent_contrastive_divergence_loss", losses.persistent_contrastive_divergence_loss,
          {"energy": QUAD, "y": _y(), "steps": 2, "step_size": 0.1},
          call=lambda **kw: losses.persistent_contrastive_divergence_loss(chains=kw.pop("chains", _pcd_chains()), **kw),
          tensors=("y",),
          numbers={"chains": {"tensor": _y(), "none": None},
                   "steps": {"zero": 0, "float": 1.5, "integral float": 3.0, "bool": True},
-                  "step_size": POSITIVE, "energy_penalty": {"negative": -1.0, **REAL}},
+                  "step_size": POSITIVE, "energy_penalty": {"negative": -1.0, **REAL}, "reduction": REDUCTION},
          extra=(("energy: not callable", {"energy": None}, expects("energy")),
                 ("chains: wrong width", {"y": _y(3, 3)}, expects("chains")))),
 ]
@@ -656,15 +661,19 @@ _COUNT = {"zero": 0, "float": 1.5}
 MODELS += [
     Spec("models.KMeansEBM", models.KMeansEBM, {"k": 2},
          numbers={"k": {"zero": 0, "float": 2.5, "bool": True, "string": "3"}}),
-    Spec("models.KMeansEBM", _km.energy, {"y": _y()},
-         call=lambda fitted=True, **kw: (_km if fitted else models.KMeansEBM(2)).energy(**kw),
+    Spec("models.KMeansEBM", _km.energy_table, {"y": _y()},
+         call=lambda fitted=True, **kw: (_km if fitted else models.KMeansEBM(2)).energy_table(**kw),
          extra=(("model: not fitted", {"fitted": False}, _NOT_FITTED),)),
     Spec("models.KMeansEBM", lambda **kw: models.KMeansEBM(2).fit(**kw), {"y": _y(), "generator": 0},
          tensors=("y",), numbers={"n_iter": _COUNT, "n_init": _COUNT},
          extra=(("y: fewer rows than k", {"y": _y(1)}, expects("y")),)),
     *[Spec("models.KMeansEBM", getattr(_km, method), {"y": _y()}, tensors=("y",),
            extra=(("y: wrong width", {"y": _y(3, 3)}, expects("y")),))
-      for method in ("energy", "free_energy", "infer", "reconstruct")],
+      for method in ("energy_table", "free_energy", "infer", "reconstruct")],
+    Spec("models.KMeansEBM", _km.energy, {"y": _y(), "z": torch.tensor([0, 1, 0])}, tensors=("y",),
+         numbers={"z": {"float": torch.zeros(3, dtype=F64), "out of range": torch.tensor([0, 3, 0]),
+                        "negative": torch.tensor([0, -1, 0]), "wrong size": torch.tensor([0, 1]), "list": [0, 1, 0]}}),
+    Spec("models.KMeansEBM", _km.free_energy, {"y": _y(), "beta": 1.0}, numbers={"beta": BETA}),
     Spec("models.KMeansEBM", _km.complete, {"y": _y(), "observed": torch.tensor([True, False])},
          numbers={"observed": {"none observed": torch.tensor([False, False]), "wrong size": torch.tensor([True]),
                                "float": torch.tensor([1.0, 0.0]), "list": [True, False]}}),
@@ -690,6 +699,7 @@ MODELS += [
          extra=(("model: not fitted", {"fitted": False}, _NOT_FITTED),)),
     Spec("models.PCAEnergy", _pca.free_energy, {"y": _y()}, tensors=("y",)),
     Spec("models.PCAEnergy", _pca.decode, {"z": _y(3, 1)}, tensors=("z",)),
+    Spec("models.PCAEnergy", _pca.infer, {"y": _y()}, tensors=("y",)),
     Spec("models.PCAEnergy", _pca.energy, {"y": _y(), "z": _y(3, 1)},
          extra=(("z: wrong width", {"z": _y()}, expects("z")),)),
     Spec("models.GLO", models.GLO, {"n_samples": 3, "latent_dim": 1, "data_dim": 2, "hidden": (4,)},
@@ -701,7 +711,7 @@ MODELS += [
          numbers={"epochs": _COUNT, "lr": POSITIVE}, extra=(("y: wrong count", {"y": _y(4)}, expects("y")),)),
     Spec("models.GLO", _glo.infer, {"y": _y(), "steps": 1}, tensors=("y",), numbers={"steps": STEPS}),
     Spec("models.GLO", _glo.energy, {"y": _y(), "z": _y(3, 1)}, tensors=("z",)),
-    Spec("models.tempered_grid_nll", models.tempered_grid_nll,
+    Spec("losses.tempered_grid_nll", losses.tempered_grid_nll,
          {"free_energy": _sq, "y_val": _y(), "y_test": _y(), "temperatures": [1.0], "n": 8},
          tensors=("y_val", "y_test"),
          numbers={"temperatures": {"empty": [], "zero": [0.0], "nan": [math.nan], "string": ["1"]},
@@ -757,8 +767,12 @@ MODELS += [
                 ("precision: not symmetric", {"precision": torch.eye(3, dtype=F64) + torch.triu(torch.ones(3, 3, dtype=F64), 1)},
                  expects("precision")),
                 ("precision: not positive definite", {"precision": -torch.eye(3, dtype=F64)}, expects("precision")))),
-    Spec("models.GaussianEnergy", models.GaussianEnergy.fit, {"y": _IMG}, tensors=("y",), skip={"y": _IMG_1D},
+    Spec("models.GaussianEnergy", models.GaussianEnergy.from_data, {"y": _IMG}, tensors=("y",), skip={"y": _IMG_1D},
          numbers={"shrinkage": NONNEG, "weight": POSITIVE},
+         extra=(("y: one row", {"y": _IMG[:1]}, expects("y")),
+                ("shrinkage: 0 with a constant pixel", {"shrinkage": 0.0}, expects("shrinkage")))),
+    Spec("models.GaussianEnergy", models.GaussianEnergy.from_data(_IMG, shrinkage=0.1).fit, {"y": _IMG}, tensors=("y",),
+         skip={"y": _IMG_1D}, numbers={"shrinkage": NONNEG},
          extra=(("y: one row", {"y": _IMG[:1]}, expects("y")),
                 ("shrinkage: 0 with a constant pixel", {"shrinkage": 0.0}, expects("shrinkage")))),
     Spec("models.TiltedEnergy", models.TiltedEnergy, {"net": _CONV, "base": _CONV},
@@ -770,6 +784,7 @@ LOSSES += [
              buffer=kw.pop("buffer", samplers.PersistentChains(_img_noise(3, None), _img_noise)), **kw),
          tensors=("y",), skip={"y": _IMG_1D},
          numbers={"buffer": {"tensor": _IMG, "none": None}, "steps": {"zero": 0, "float": 1.5, "bool": True},
+                  "reduction": REDUCTION,
                   "step_size": POSITIVE, "energy_penalty": {"negative": -1.0, **REAL}, "clamp": LIMITS},
          extra=(("energy: not callable", {"energy": None}, expects("energy")),
                 ("buffer: wrong shape", {"y": _IMG[:, :, :4, :4]}, expects("buffer")))),
@@ -836,16 +851,16 @@ _NCS = models.NoiseConditionalScore(2, (4,), generator=0)
 _X31 = {"wrong ndim value": _y(3, 1)[None]}
 
 LOSSES += [
-    Spec("losses.geometric_sigmas", losses.geometric_sigmas, {"sigma_max": 1.0, "sigma_min": 0.1, "n": 3},
+    Spec("schedules.geometric_sigmas", schedules.geometric_sigmas, {"sigma_max": 1.0, "sigma_min": 0.1, "n": 3},
          numbers={"sigma_max": POSITIVE, "sigma_min": POSITIVE, "n": {"one": 1, "float": 2.5, "bool": True, "string": "3"}},
          extra=(("sigma_max: not above sigma_min", {"sigma_max": 0.1, "sigma_min": 1.0}, expects("sigma_max")),)),
     Spec("losses.noise_conditional_dsm_loss", losses.noise_conditional_dsm_loss,
          {"score": GAUSS_SCORE, "y": _y(), "sigmas": SIG3}, tensors=("y", "sigmas"),
-         numbers={"generator": _SEED},
+         numbers={"generator": _SEED, "reduction": REDUCTION},
          extra=(("sigmas: negative", {"sigmas": -SIG3}, expects("sigmas")), *_NOT_SCORE)),
     Spec("losses.energy_score", losses.energy_score, {"samples": _S3, "y": _y()}, tensors=("samples", "y"),
          skip={"samples": {"wrong ndim value": _y()}},
-         numbers={"reduction": {"unknown": "sum"}},
+         numbers={"reduction": REDUCTION},
          extra=(("samples: one sample", {"samples": _S3[:, :1]}, expects("samples")),
                 ("y: batch mismatch", {"y": _y(4, 2)}, expects("y")))),
 ]
@@ -988,9 +1003,9 @@ MODELS += [
                 ("y_grid: one point", {"y_grid": _G[:1]}, expects("y_grid")),
                 ("energy: not callable", {"energy": None}, expects("energy")),
                 ("energy: wrong output", {"energy": lambda x, y: y[:2]}, expects("energy")))),
-    Spec("models.grid_conditional_nll", models.grid_conditional_nll,
+    Spec("losses.grid_conditional_nll", losses.grid_conditional_nll,
          {"energy": _CE, "x": _y(3, 1), "y": _V, "y_grid": _G}, tensors=("x", "y", "y_grid"), skip={"x": _X31},
-         numbers={"reduction": {"unknown": "sum"}},
+         numbers={"reduction": REDUCTION},
          extra=(("y: batch mismatch", {"y": _V[:2]}, expects("y")),
                 ("energy: not callable", {"energy": "E"}, expects("energy")))),
     Spec("models.central_interval", models.central_interval, {"log_prob": _LP, "y_grid": _G},
@@ -1001,8 +1016,8 @@ MODELS += [
          tensors=("energy_table", "log_q"), skip={"log_q": ("inf",)}, numbers={"beta": BETA},
          extra=(("log_q: not normalised", {"log_q": _LQ + 1}, expects("log_q")),
                 ("log_q: shape mismatch", {"log_q": _LQ[:, :3]}, expects("log_q")))),
-    Spec("models.vae_loss", models.vae_loss, {"y": _y(), "decoder": DEC, "encoder": _ENC, "z_grid": ZG},
-         tensors=("y",), numbers={"beta": BETA},
+    Spec("losses.vae_loss", losses.vae_loss, {"y": _y(), "decoder": DEC, "encoder": _ENC, "z_grid": ZG},
+         tensors=("y",), numbers={"beta": BETA, "reduction": REDUCTION},
          extra=(("encoder: not callable", {"encoder": None}, expects("encoder")),
                 ("encoder: wrong output", {"encoder": lambda y: y}, expects("encoder")),
                 ("decoder: not callable", {"decoder": None}, expects("decoder")))),
@@ -1134,7 +1149,7 @@ DATASETS += [
 ]
 
 TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "latent": LATENT,
-          "free_energy": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
+          "soft_minimum": FREE_ENERGY, "datasets": DATASETS, "losses": LOSSES, "samplers": SAMPLERS,
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS,
           "regression": REGRESSION, "joint_embedding": JOINT_EMBEDDING}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
@@ -1168,7 +1183,7 @@ def test_latent_rejects_bad_input(row):
     check(row)
 
 
-@pytest.mark.parametrize("row", ROWS["free_energy"], ids=ids(ROWS["free_energy"]))
+@pytest.mark.parametrize("row", ROWS["soft_minimum"], ids=ids(ROWS["soft_minimum"]))
 def test_free_energy_rejects_bad_input(row):
     check(row)
 
@@ -1232,8 +1247,8 @@ def test_every_row_is_valid_with_its_good_arguments(spec):
 # Public names that take no data and so need no bad-input row:
 NO_DATA = {
     "inference.MultiStartResult",  # a NamedTuple of results; it is built only by multi_start_inference
-    "models.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
-    "losses.GridMargin",  # a NamedTuple of results; it is built only by grid_margin
+    "losses.TemperedNLL",  # a NamedTuple of results; it is built only by tempered_grid_nll
+    "margins.GridMargin",  # a NamedTuple of results; it is built only by grid_margin
     "latent.INFERENCE_METHODS",  # a tuple of names, not callable
     "samplers.AISResult",  # a NamedTuple of results, built only by annealed_importance_sampling
     "errors.DivergenceError",  # an exception type, raised by ebmlib, not called with user input
@@ -1342,11 +1357,11 @@ def test_losses_finite_at_extreme_gaps(dtype):
     for value in (losses.log_loss(f_pos, f_neg), losses.hinge_loss(f_pos, f_neg, 1e4), losses.energy_loss(f_pos)):
         assert torch.isfinite(value)
     theta = torch.tensor([1.0], dtype=dtype, requires_grad=True)
-    grid, cell = losses.square_grid(100.0, 11, dtype=dtype)  # E up to 2e4 at the corners
+    grid, cell = grids.square_grid(100.0, 11, dtype=dtype)  # E up to 2e4 at the corners
     for beta in BETAS:
-        for g in losses.ml_gradient(lambda y: theta * (y**2).sum(1), [theta], grid[:3], grid, beta=beta):
+        for g in grids.ml_gradient(lambda y: theta * (y**2).sum(1), [theta], grid[:3], grid, beta=beta):
             assert torch.isfinite(g).all()
-        assert torch.isfinite(losses.grid_log_likelihood(lambda y: theta * (y**2).sum(1), grid[:3], grid, cell,
+        assert torch.isfinite(grids.grid_log_likelihood(lambda y: theta * (y**2).sum(1), grid[:3], grid, cell,
                                                          beta=beta))
 
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 from scipy import optimize, stats
 
-from ebmlib import datasets, metrics, models
+from ebmlib import datasets, losses, metrics, models
 
 F64 = torch.float64
 GRID = torch.linspace(-8.0, 8.0, 3201, dtype=F64)  # h = 0.005
@@ -38,9 +38,9 @@ def test_log_prob_is_scipys_gaussian_and_integrates_to_one():
 def test_nll_is_minus_scipys_logpdf_off_the_grid():
     y = torch.tensor([0.123, -0.777, 1.001, 3.3333], dtype=F64)
     m, s = _m_s(X[:, 0].numpy())
-    got = models.grid_conditional_nll(gauss_energy, X, y, GRID, reduction="none")
+    got = losses.grid_conditional_nll(gauss_energy, X, y, GRID, reduction="none")
     assert np.allclose(got.numpy(), -stats.norm.logpdf(y.numpy(), m, s), atol=1e-8)
-    assert models.grid_conditional_nll(gauss_energy, X, y, GRID).item() == pytest.approx(got.mean().item())
+    assert losses.grid_conditional_nll(gauss_energy, X, y, GRID).item() == pytest.approx(got.mean().item())
 
 
 def test_central_interval_is_scipys_quantiles():

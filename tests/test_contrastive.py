@@ -30,7 +30,7 @@ def uniform(m, generator):
 
 def test_cd_negatives_are_langevin_from_the_data():
     y = data(8)
-    loss, neg = contrastive_divergence_loss(gauss(1.0), y, k=5, step_size=0.1, generator=3, return_negatives=True)
+    loss, neg = contrastive_divergence_loss(gauss(1.0), y, steps=5, step_size=0.1, generator=3, return_negatives=True)
     want = langevin(gauss(1.0), y, steps=5, step_size=0.1, generator=torch.Generator().manual_seed(3))
     assert torch.equal(neg, want)
     assert neg.shape == y.shape and not neg.requires_grad
@@ -43,7 +43,7 @@ def test_cd_gradient_sign_moves_the_width_towards_the_data(theta, sign):
     # data N(0, I): a too narrow model (theta = 4) must widen (dL/dtheta > 0), a too wide one narrow
     th = torch.tensor(theta, dtype=D, requires_grad=True)
     y = data(2000, seed=1)
-    loss = contrastive_divergence_loss(gauss(th), y, k=20, step_size=0.02, generator=2)
+    loss = contrastive_divergence_loss(gauss(th), y, steps=20, step_size=0.02, generator=2)
     (g,) = torch.autograd.grad(loss, th)
     assert sign * g.item() > 0.2
 
@@ -52,7 +52,7 @@ def test_cd_gradient_is_near_zero_at_the_truth():
     # model = data distribution: CD-k negatives are (nearly) new data, the gradient averages out
     th = torch.tensor(1.0, dtype=D, requires_grad=True)
     y = data(5000, seed=3)
-    (g,) = torch.autograd.grad(contrastive_divergence_loss(gauss(th), y, k=10, step_size=0.01, generator=4), th)
+    (g,) = torch.autograd.grad(contrastive_divergence_loss(gauss(th), y, steps=10, step_size=0.01, generator=4), th)
     assert abs(g.item()) < 0.02  # the wrong-width cases above give |g| > 0.2
 
 
@@ -90,7 +90,7 @@ def test_energy_penalty_adds_the_squared_energies(persistent):
             chains = PersistentChains(uniform(12, gen), uniform, generator=gen)
             return persistent_contrastive_divergence_loss(gauss(2.0), y, chains, steps=2, step_size=0.05,
                                                           energy_penalty=pen, return_negatives=True)
-        return contrastive_divergence_loss(gauss(2.0), y, k=2, step_size=0.05, generator=8,
+        return contrastive_divergence_loss(gauss(2.0), y, steps=2, step_size=0.05, generator=8,
                                            energy_penalty=pen, return_negatives=True)
 
     (plain, neg), (penalised, neg2) = call(0.0), call(alpha)
@@ -103,7 +103,7 @@ def test_sampling_leaves_the_model_alone():
     torch.manual_seed(0)
     m = MLPEnergy(2, (8,), dtype=D)
     m.eval()
-    loss = contrastive_divergence_loss(m, data(8), k=3, step_size=0.01, generator=0)
+    loss = contrastive_divergence_loss(m, data(8), steps=3, step_size=0.01, generator=0)
     assert all(p.grad is None and p.requires_grad for p in m.parameters()) and not m.training
     loss.backward()
     assert all(p.grad is not None for p in m.parameters())
@@ -112,26 +112,26 @@ def test_sampling_leaves_the_model_alone():
 def test_seeds_and_global_rng():
     y = data(6)
     state = torch.get_rng_state()
-    a = contrastive_divergence_loss(gauss(1.0), y, k=3, step_size=0.1, generator=1)
-    b = contrastive_divergence_loss(gauss(1.0), y, k=3, step_size=0.1, generator=torch.Generator().manual_seed(1))
-    c = contrastive_divergence_loss(gauss(1.0), y, k=3, step_size=0.1, generator=2)
+    a = contrastive_divergence_loss(gauss(1.0), y, steps=3, step_size=0.1, generator=1)
+    b = contrastive_divergence_loss(gauss(1.0), y, steps=3, step_size=0.1, generator=torch.Generator().manual_seed(1))
+    c = contrastive_divergence_loss(gauss(1.0), y, steps=3, step_size=0.1, generator=2)
     assert torch.equal(torch.get_rng_state(), state)
     assert a.item() == b.item() != c.item()
 
 
 _CH = PersistentChains(data(4), uniform)
 BAD = [
-    (lambda: contrastive_divergence_loss(1.0, data(4), k=1, step_size=0.1), r"energy must be callable"),
-    (lambda: contrastive_divergence_loss(gauss(1.0), data(4)[:, 0], k=1, step_size=0.1), r"y must have 2"),
-    (lambda: contrastive_divergence_loss(gauss(1.0), data(4) * math.nan, k=1, step_size=0.1), r"y contains NaN"),
+    (lambda: contrastive_divergence_loss(1.0, data(4), steps=1, step_size=0.1), r"energy must be callable"),
+    (lambda: contrastive_divergence_loss(gauss(1.0), data(4)[:, 0], steps=1, step_size=0.1), r"y must have 2"),
+    (lambda: contrastive_divergence_loss(gauss(1.0), data(4) * math.nan, steps=1, step_size=0.1), r"y contains NaN"),
     (lambda: contrastive_divergence_loss(gauss(1.0), data(4), steps=0, step_size=0.1), r"steps must be an integer >= 1"),
     (lambda: contrastive_divergence_loss(gauss(1.0), data(4), steps=1.5, step_size=0.1), r"steps must be an integer"),
     (lambda: contrastive_divergence_loss(gauss(1.0), data(4), steps=3.0, step_size=0.1), r"steps must be an integer"),
-    (lambda: contrastive_divergence_loss(gauss(1.0), data(4), k=0, step_size=0.1), r"steps must be an integer >= 1"),
-    (lambda: contrastive_divergence_loss(gauss(1.0), data(4), k=1, step_size=0.0), r"step_size must be > 0"),
-    (lambda: contrastive_divergence_loss(gauss(1.0), data(4), k=1, step_size=0.1, energy_penalty=-1.0),
+    (lambda: contrastive_divergence_loss(gauss(1.0), data(4), steps=0, step_size=0.1), r"steps must be an integer >= 1"),
+    (lambda: contrastive_divergence_loss(gauss(1.0), data(4), steps=1, step_size=0.0), r"step_size must be > 0"),
+    (lambda: contrastive_divergence_loss(gauss(1.0), data(4), steps=1, step_size=0.1, energy_penalty=-1.0),
      r"energy_penalty must be"),
-    (lambda: contrastive_divergence_loss(lambda y: y.sum(), data(4), k=1, step_size=0.1), r"energy must return"),
+    (lambda: contrastive_divergence_loss(lambda y: y.sum(), data(4), steps=1, step_size=0.1), r"energy must return"),
     (lambda: persistent_contrastive_divergence_loss(gauss(1.0), data(4), data(4), steps=1, step_size=0.1),
      r"chains must be an ebmlib.PersistentChains"),
     (lambda: persistent_contrastive_divergence_loss(gauss(1.0), torch.zeros(4, 3, dtype=D), _CH, steps=1,

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from ebmlib import tempered_grid_nll
+from ebmlib.losses import tempered_grid_nll
 from ebmlib.models import tempered_density
 
 F64 = torch.float64

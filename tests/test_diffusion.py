@@ -11,7 +11,7 @@ import pytest
 import torch
 from torch import nn
 
-from ebmlib import losses, models
+from ebmlib import losses, models, schedules
 
 F64 = torch.float64
 MU = torch.tensor([1.0, -0.5], dtype=F64)
@@ -33,14 +33,14 @@ class AffineScore(nn.Module):
 
 
 def test_geometric_sigmas_ratio_and_ends():
-    s = losses.geometric_sigmas(3.0, 0.03, 5, dtype=F64)
+    s = schedules.geometric_sigmas(3.0, 0.03, 5, dtype=F64)
     assert s[0].item() == pytest.approx(3.0) and s[-1].item() == pytest.approx(0.03)
     ratios = s[1:] / s[:-1]
     assert torch.allclose(ratios, torch.full_like(ratios, 0.01 ** 0.25))
 
 
 def test_minimiser_is_the_noised_gaussian_score_at_every_level():
-    sigmas = losses.geometric_sigmas(2.0, 0.1, 4, dtype=F64)
+    sigmas = schedules.geometric_sigmas(2.0, 0.1, 4, dtype=F64)
     g = torch.Generator().manual_seed(0)
     y = MU + S * torch.randn(20000, 2, generator=g, dtype=F64)
     model = AffineScore(sigmas)
@@ -72,7 +72,7 @@ def test_loss_value_at_the_true_score_is_the_closed_form():
 def test_seed_reproduces_and_leaves_global_rng():
     net = models.NoiseConditionalScore(2, (8,), generator=0, dtype=F64)
     y = torch.randn(16, 2, generator=torch.Generator().manual_seed(3), dtype=F64)
-    sig = losses.geometric_sigmas(1.0, 0.1, 3, dtype=F64)
+    sig = schedules.geometric_sigmas(1.0, 0.1, 3, dtype=F64)
     state = torch.get_rng_state()
     a = losses.noise_conditional_dsm_loss(net, y, sig, generator=5)
     b = losses.noise_conditional_dsm_loss(net, y, sig, generator=5)
@@ -97,7 +97,7 @@ def test_network_shapes_scale_and_seeded_init():
 
 
 def test_loss_trains_a_network_towards_the_closed_form():
-    sigmas = losses.geometric_sigmas(1.5, 0.3, 3)
+    sigmas = schedules.geometric_sigmas(1.5, 0.3, 3)
     y = MU.float() + S * torch.randn(4096, 2, generator=torch.Generator().manual_seed(0))
     net = models.NoiseConditionalScore(2, (32, 32), generator=0)
     opt = torch.optim.Adam(net.parameters(), lr=1e-2)

@@ -91,7 +91,7 @@ def test_verdicts_never_reveal_the_expected_value():
 # ---------------------------------------------------------------- maximum-likelihood gradient
 
 from instructor.exercises.ch05 import check_ml_gradient  # noqa: E402
-from ebmlib.losses import ml_gradient as library_ml_gradient  # noqa: E402
+from ebmlib.grids import ml_gradient as library_ml_gradient  # noqa: E402
 
 
 def ml_correct(energy, params, y_data, grid):

@@ -1,4 +1,4 @@
-"""Tests for ebmlib.models.GaussianEnergy and TiltedEnergy (models/gaussian.py).
+"""Tests for ebmlib.models.GaussianEnergy (models/gaussian.py) and TiltedEnergy (models/tilted.py).
 
 References no one here wrote: NumPy's mean and covariance, SciPy's multivariate normal log-density,
 the Gaussian conditional mean by a NumPy linear solve, and the eigenvalue bound of gradient descent
@@ -25,7 +25,7 @@ def _data(n=200, d=5, seed=0):
 @pytest.mark.parametrize("shrinkage, weight", [(0.0, 1.0), (0.1, 1.0), (0.01, 1e-3)])
 def test_energy_differences_match_scipy_log_density(shrinkage, weight):
     y = _data()
-    model = GaussianEnergy.fit(y, shrinkage=shrinkage, weight=weight)
+    model = GaussianEnergy.from_data(y, shrinkage=shrinkage, weight=weight)
     x = y.numpy()
     cov = np.cov(x, rowvar=False) + shrinkage * np.eye(x.shape[1])
     ref = multivariate_normal(mean=x.mean(0), cov=cov)
@@ -41,7 +41,7 @@ def test_energy_differences_match_scipy_log_density(shrinkage, weight):
 
 def test_images_are_flattened_and_the_gradient_is_the_closed_form():
     y = torch.rand(50, 1, 2, 3, dtype=F64, generator=torch.Generator().manual_seed(0))
-    model = GaussianEnergy.fit(y, shrinkage=0.05, weight=0.3)
+    model = GaussianEnergy.from_data(y, shrinkage=0.05, weight=0.3)
     probe = torch.rand(4, 1, 2, 3, dtype=F64, generator=torch.Generator().manual_seed(1)).requires_grad_(True)
     e = model(probe)
     assert e.shape == (4,) and e.dtype == F64
@@ -53,7 +53,7 @@ def test_images_are_flattened_and_the_gradient_is_the_closed_form():
 
 def test_descent_on_the_unknown_pixels_reaches_the_conditional_mean_and_obeys_the_step_bound():
     y = _data(300, 6)
-    model = GaussianEnergy.fit(y, shrinkage=0.0)
+    model = GaussianEnergy.from_data(y, shrinkage=0.0)
     x = y.numpy()
     mu, cov = x.mean(0), np.cov(x, rowvar=False)
     known, unknown = np.array([0, 1, 2]), np.array([3, 4, 5])
@@ -76,13 +76,13 @@ def test_fit_refuses_a_singular_covariance_without_shrinkage():
     y = _data(40, 4)
     y[:, 2] = 0.0  # a pixel that never changes
     with pytest.raises(ValueError, match="shrinkage must be > 0"):
-        GaussianEnergy.fit(y, shrinkage=0.0)
-    model = GaussianEnergy.fit(y, shrinkage=0.01)
+        GaussianEnergy.from_data(y, shrinkage=0.0)
+    model = GaussianEnergy.from_data(y, shrinkage=0.01)
     assert float(torch.linalg.eigvalsh(model.precision).max()) == pytest.approx(100.0, rel=1e-9)  # 1 / shrinkage
 
 
 def test_buffers_follow_dtype_and_device_and_are_not_trained():
-    model = GaussianEnergy.fit(_data(30, 3))
+    model = GaussianEnergy.from_data(_data(30, 3))
     assert list(model.parameters()) == []
     assert set(dict(model.named_buffers())) == {"mean", "precision"}
     half = model.to(torch.float32)
@@ -93,7 +93,7 @@ def test_buffers_follow_dtype_and_device_and_are_not_trained():
 def test_tilted_energy_is_the_sum_and_trains_only_the_network():
     g = torch.Generator().manual_seed(0)
     images = torch.rand(16, 1, 8, 8, dtype=F64, generator=g)
-    base = GaussianEnergy.fit(images, shrinkage=0.01, weight=1e-3)
+    base = GaussianEnergy.from_data(images, shrinkage=0.01, weight=1e-3)
     net = ConvEnergy((2, 2), dtype=F64, generator=0)
     energy = TiltedEnergy(net, base)
     probe = torch.rand(3, 1, 8, 8, dtype=F64, generator=g)

@@ -22,7 +22,7 @@ def spiral():
 def test_shapes_and_constraint_after_training(spiral, constraint, d):
     m = GLO(300, d, 2, hidden=(16,), radius=1.5, constraint=constraint, generator=0, dtype=F64)
     assert m.latents.shape == (300, d) and m.latents.dtype == F64
-    losses = m.fit(spiral, epochs=20, lr=1e-2, batch_size=64, generator=0)
+    losses = m.fit(spiral, epochs=20, lr=1e-2, batch_size=64, generator=0).history_
     assert len(losses) == 20
     norms = torch.linalg.vector_norm(m.latents.detach(), dim=1)
     if constraint == "ball":
@@ -39,7 +39,7 @@ def test_shapes_and_constraint_after_training(spiral, constraint, d):
 def test_training_lowers_the_loss(spiral):
     m = GLO(300, 1, 2, hidden=(32, 32), generator=1, dtype=F64)
     before = float(m.energy(spiral, m.latents.detach()).mean().detach())
-    losses = m.fit(spiral, epochs=300, lr=1e-2)
+    losses = m.fit(spiral, epochs=300, lr=1e-2).history_
     assert losses[-1] < 0.5 * before
     assert losses[-1] == pytest.approx(float(m.energy(spiral, m.latents.detach()).mean().detach()), rel=1e-12)
 
@@ -88,10 +88,10 @@ def test_seeds_and_global_rng(spiral):
     torch.manual_seed(0)
     state = torch.get_rng_state()
     a = GLO(300, 1, 2, hidden=(8,), generator=4, dtype=F64)
-    la = a.fit(spiral, epochs=3, batch_size=50, generator=5)
+    la = a.fit(spiral, epochs=3, batch_size=50, generator=5).history_
     assert torch.equal(torch.get_rng_state(), state)
     b = GLO(300, 1, 2, hidden=(8,), generator=torch.Generator().manual_seed(4), dtype=F64)
-    lb = b.fit(spiral, epochs=3, batch_size=50, generator=5)
+    lb = b.fit(spiral, epochs=3, batch_size=50, generator=5).history_
     assert la == lb and torch.equal(a.latents, b.latents)
 
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ebmlib.energies import parabola, quadratic, tilted_double_well, tilted_double_well_critical_points
-from ebmlib.inference import (chain_energy, gradient_inference, masked_token_posterior, min_sum_chain,
-                              multi_start_inference)
+from ebmlib.inference import chain_energy, gradient_inference, min_sum_chain, multi_start_inference
+from ebmlib.masked_tokens import masked_token_posterior
 
 
 def spd(d, seed):

@@ -46,7 +46,7 @@ def test_fixed_point_of_coordinate_descent(spiral):
 def test_energy_infer_free_energy_consistency(spiral):
     m = KMeansEBM(6).fit(spiral, generator=1)
     y = spiral[:50]
-    table = m.energy(y)
+    table = m.energy_table(y)
     assert table.shape == (50, 6) and table.dtype == F64
     brute = torch.stack([((y - w) ** 2).sum(1) for w in m.prototypes], dim=1)  # (50, 6)
     assert torch.allclose(table, brute, rtol=1e-12, atol=1e-12)
@@ -90,11 +90,11 @@ def test_bad_inputs(spiral):
     with pytest.raises(ValueError, match="k must"):
         KMeansEBM(0)
     with pytest.raises(ValueError, match="fitted first"):
-        KMeansEBM(2).energy(spiral)
+        KMeansEBM(2).energy_table(spiral)
     with pytest.raises(ValueError, match="at least k"):
         KMeansEBM(5).fit(spiral[:3])
     m = KMeansEBM(2).fit(spiral, generator=0)
     with pytest.raises(ValueError, match=r"y must have shape \(B, 2\)"):
-        m.energy(torch.zeros(3, 3, dtype=F64))
+        m.energy_table(torch.zeros(3, 3, dtype=F64))
     with pytest.raises(ValueError, match="observed must"):
         m.complete(spiral[:2], torch.tensor([False, False]))

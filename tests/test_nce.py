@@ -9,7 +9,8 @@ import torch
 from scipy.special import expit, log_expit
 
 from ebmlib.datasets import toy_2d, toy_2d_log_prob
-from ebmlib.losses import nce_loss, square_grid
+from ebmlib.grids import square_grid
+from ebmlib.losses import nce_loss
 
 D = torch.float64
 NOISE_STD = 2.0

@@ -42,7 +42,7 @@ def test_free_energy_is_sklearn_reconstruction_error(digits):
 def test_free_energy_is_the_minimum_over_z(digits):
     m = PCAEnergy(4).fit(digits)
     y = digits[:20]
-    z = m.encode(y)
+    z = m.infer(y)
     assert z.shape == (20, 4)
     f = m.free_energy(y)
     assert torch.allclose(m.energy(y, z), f, rtol=1e-10)

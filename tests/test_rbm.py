@@ -137,7 +137,7 @@ def test_gibbs_chain_forgets_its_start_and_reaches_p_v():
     with torch.no_grad():
         p = torch.softmax(-rbm.free_energy(v), 0)
     n = 40000
-    out = rbm.gibbs(torch.zeros(n, 4, dtype=D), k=30, generator=9)  # every chain starts at v = 0
+    out = rbm.gibbs(torch.zeros(n, 4, dtype=D), steps=30, generator=9)  # every chain starts at v = 0
     codes = (out * torch.tensor([8.0, 4.0, 2.0, 1.0], dtype=D)).sum(1).long()
     freq = torch.bincount(codes, minlength=16).double() / n
     assert (freq - p).abs().max() < 5 * math.sqrt(0.25 / n)

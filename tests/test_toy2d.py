@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from ebmlib.datasets import TOY_2D_NAMES, toy_2d, toy_2d_log_prob
-from ebmlib.losses import square_grid
+from ebmlib.grids import square_grid
 
 D = torch.float64
 KNOWN = ["8gaussians", "checkerboard", "rings"]

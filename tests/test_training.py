@@ -105,7 +105,7 @@ def test_no_finiteness_check_per_optimiser_step(monkeypatch):
     real = torch.isfinite
     monkeypatch.setattr(torch, "isfinite", lambda t: (count.__setitem__(0, count[0] + 1), real(t))[1])
     steps = 8  # mini-batches per epoch
-    train(lambda y: losses.contrastive_divergence_loss(energy, y, k=5, step_size=0.01, generator=0)
+    train(lambda y: losses.contrastive_divergence_loss(energy, y, steps=5, step_size=0.01, generator=0)
           + losses.persistent_contrastive_divergence_loss(energy, y, chains, steps=5, step_size=0.01),
           energy, data=data, epochs=2, lr=1e-3, batch_size=64 // steps, progress=False)
     assert count[0] <= 1  # train checks its data once, at entry; 16 optimiser steps add nothing

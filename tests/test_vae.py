@@ -8,7 +8,7 @@ import torch
 from scipy.special import rel_entr
 
 import ebmlib
-from ebmlib import models
+from ebmlib import losses, models
 
 F64 = torch.float64
 DEC = ebmlib.EllipseDecoder(dtype=F64)
@@ -50,14 +50,14 @@ def test_one_hot_q_is_energy_plus_log_grid_size():
 def test_vae_loss_is_the_mean_variational_free_energy_and_trains():
     enc = models.GridEncoder(2, 48, (16,), dtype=F64, generator=0)
     y = _y()
-    loss = models.vae_loss(y, DEC, enc, z_grid=ZG)
+    loss = losses.vae_loss(y, DEC, enc, z_grid=ZG)
     want = models.variational_free_energy(ebmlib.latent_energy_table(y, DEC, ZG), enc(y)).mean()
     assert loss.item() == pytest.approx(want.item())
     assert torch.allclose(torch.exp(enc(y)).sum(1), torch.ones(5, dtype=F64))
     opt = torch.optim.Adam(enc.parameters(), lr=0.02)
     for _ in range(300):
         opt.zero_grad()
-        loss = models.vae_loss(y, DEC, enc, z_grid=ZG)
+        loss = losses.vae_loss(y, DEC, enc, z_grid=ZG)
         loss.backward()
         opt.step()
     gap = loss.item() - ebmlib.free_energy(ebmlib.latent_energy_table(y, DEC, ZG), 1.0).mean().item()

@@ -1,6 +1,6 @@
 """Token sequences for masked prediction: a Markov chain over a toy vocabulary.
 
-The exact posterior of a masked token, :func:`ebmlib.inference.masked_token_posterior`, is inference
+The exact posterior of a masked token, :func:`ebmlib.masked_tokens.masked_token_posterior`, is inference
 and lives there.
 
 See chapter 4.

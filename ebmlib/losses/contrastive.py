@@ -19,7 +19,8 @@ from typing import Callable
 
 import torch
 
-from .._checks import check_callable, check_energy_output, check_int, check_nonneg_real, check_tensor
+from .._checks import (check_callable, check_energy_output, check_int, check_nonneg_real, check_reduction, check_tensor,
+                       reduce_loss)
 from ..samplers import PersistentChains, langevin
 from ..utils import as_generator
 
@@ -29,20 +30,38 @@ Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
 
-def _push(energy: Energy, y: torch.Tensor, negatives: torch.Tensor, penalty: float) -> torch.Tensor:
-    """mean E(data) - mean E(negatives) (+ penalty * mean of the squared energies)."""
+def push_down_push_up(e_pos: torch.Tensor, e_neg: torch.Tensor, penalty: float, reduction: str, *,
+                      paired: bool) -> torch.Tensor:
+    """mean E(data) - mean E(negatives) (+ penalty * mean of the squared energies), reduced.
+
+    ``"none"`` gives one term per data point whose mean is the loss: with ``paired`` (one negative
+    started at each data point) E(y_i) - E(y_hat_i) [+ alpha (E(y_i)^2 + E(y_hat_i)^2)]; otherwise
+    (negatives from a shared buffer, M of them) E(y_i) - mean_j E(y_hat_j) [+ alpha (E(y_i)^2 +
+    mean_j E(y_hat_j)^2)]. ``"sum"`` is their sum, B times the mean.
+    """
+    if reduction == "mean":  # the original expression, kept bit for bit
+        loss = e_pos.mean() - e_neg.mean()
+        if penalty > 0:
+            loss = loss + penalty * ((e_pos**2).mean() + (e_neg**2).mean())
+        return loss
+    neg, neg_sq = (e_neg, e_neg**2) if paired else (e_neg.mean(), (e_neg**2).mean())
+    per = e_pos - neg
+    if penalty > 0:
+        per = per + penalty * (e_pos**2 + neg_sq)
+    return reduce_loss(per, reduction)
+
+
+def _push(energy: Energy, y: torch.Tensor, negatives: torch.Tensor, penalty: float, reduction: str, *,
+          paired: bool) -> torch.Tensor:
     e_pos = check_energy_output(energy(y), y.shape[0])
     e_neg = check_energy_output(energy(negatives), negatives.shape[0], "energy on the negatives")
-    loss = e_pos.mean() - e_neg.mean()
-    if penalty > 0:
-        loss = loss + penalty * ((e_pos**2).mean() + (e_neg**2).mean())
-    return loss
+    return push_down_push_up(e_pos, e_neg, penalty, reduction, paired=paired)
 
 
-def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int | None = None,
+def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int,
                                 step_size: float, noise_scale: float | None = None, energy_penalty: float = 0.0,
                                 generator: torch.Generator | int | None = None,
-                                return_negatives: bool = False, k: int | None = None):
+                                return_negatives: bool = False, reduction: str = "mean"):
     """CD-k with Langevin negatives started at the data: kick, descend, push up.
 
     y_hat = k Langevin steps of E from y (held fixed, no gradient through the chain), and
@@ -59,7 +78,9 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int |
         energy_penalty: alpha >= 0.
         generator: torch.Generator, int seed or None (global RNG) for the Langevin noise.
         return_negatives: also return the (B, D) negatives.
-        k: the earlier name of ``steps`` (accepted until the notebooks follow).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``: the (B,) terms
+            E(y_i) - E(y_hat_i) [+ alpha (E(y_i)^2 + E(y_hat_i)^2)], one per data point and the
+            negative started there, whose mean is the loss.
 
     Returns:
         Scalar tensor, or ``(loss, negatives)``.
@@ -70,17 +91,19 @@ def contrastive_divergence_loss(energy: Energy, y: torch.Tensor, *, steps: int |
     """
     check_callable(energy, "energy", "y of shape (B, D) -> energies (B,)")
     check_tensor(y, "y", ndim=2)
-    k = check_int(k if steps is None and k is not None else steps, "steps")
+    k = check_int(steps, "steps")
     penalty = check_nonneg_real(energy_penalty, "energy_penalty")
+    reduction = check_reduction(reduction)
     negatives = langevin(energy, y.detach(), steps=k, step_size=step_size, noise_scale=noise_scale,
                          generator=as_generator(generator, y.device))
-    loss = _push(energy, y, negatives, penalty)
+    loss = _push(energy, y, negatives, penalty, reduction, paired=True)
     return (loss, negatives) if return_negatives else loss
 
 
 def persistent_contrastive_divergence_loss(energy: Energy, y: torch.Tensor, chains: PersistentChains, *,
                                            steps: int, step_size: float, noise_scale: float | None = None,
-                                           energy_penalty: float = 0.0, return_negatives: bool = False):
+                                           energy_penalty: float = 0.0, return_negatives: bool = False,
+                                           reduction: str = "mean"):
     """Persistent CD: negatives from a replay buffer of chains that live across parameter updates.
 
     Each call advances the buffer ``chains`` (restarting a fraction of its chains, see
@@ -96,6 +119,10 @@ def persistent_contrastive_divergence_loss(energy: Energy, y: torch.Tensor, chai
         noise_scale: noise per step; None means sqrt(2 eps).
         energy_penalty: alpha >= 0.
         return_negatives: also return the (M, D) negatives.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``. The M negatives are shared by the batch, not
+            paired with data points, so ``"none"`` gives the (B,) terms
+            E(y_i) - mean_j E(y_hat_j) [+ alpha (E(y_i)^2 + mean_j E(y_hat_j)^2)], each data point
+            with the buffer's mean term; their mean is the loss.
 
     Returns:
         Scalar tensor, or ``(loss, negatives)``.
@@ -111,6 +138,7 @@ def persistent_contrastive_divergence_loss(energy: Energy, y: torch.Tensor, chai
                          f"got chains of shape {tuple(chains.chains.shape)}")
     steps = check_int(steps, "steps")
     penalty = check_nonneg_real(energy_penalty, "energy_penalty")
+    reduction = check_reduction(reduction)
     negatives = chains(energy, steps=steps, step_size=step_size, noise_scale=noise_scale)
-    loss = _push(energy, y, negatives, penalty)
+    loss = _push(energy, y, negatives, penalty, reduction, paired=False)
     return (loss, negatives) if return_negatives else loss

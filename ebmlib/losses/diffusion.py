@@ -10,47 +10,21 @@ See chapter 10.
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import torch
 
-from .._checks import check_callable, check_int, check_positive, check_sigmas, check_tensor, score_on
+from .._checks import check_callable, check_reduction, check_sigmas, check_tensor, reduce_loss, score_on
 from ..utils import as_generator
 
-__all__ = ["geometric_sigmas", "noise_conditional_dsm_loss"]
+__all__ = ["noise_conditional_dsm_loss"]
 
 Score = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def geometric_sigmas(sigma_max: float, sigma_min: float, n: int, *,
-                     dtype: torch.dtype | None = None) -> torch.Tensor:
-    """A geometric ladder of noise levels, from the largest to the smallest.
-
-    sigma_i = sigma_max (sigma_min / sigma_max)^((i - 1) / (n - 1)), i = 1 .. n, so that
-    consecutive levels have the same ratio.
-
-    Args:
-        sigma_max: the first (largest) level, > sigma_min.
-        sigma_min: the last (smallest) level, > 0.
-        n: number of levels, >= 2.
-        dtype: floating dtype (default: torch's default dtype).
-
-    Returns:
-        (n,) decreasing noise levels.
-
-    See chapter 10.
-    """
-    sigma_max = check_positive(sigma_max, "sigma_max")
-    sigma_min = check_positive(sigma_min, "sigma_min")
-    n = check_int(n, "n", minimum=2)
-    if not sigma_max > sigma_min:
-        raise ValueError(f"sigma_max must be > sigma_min, got {sigma_max!r} <= {sigma_min!r}")
-    return torch.exp(torch.linspace(math.log(sigma_max), math.log(sigma_min), n, dtype=dtype))
-
-
 def noise_conditional_dsm_loss(score: Score, y: torch.Tensor, sigmas: torch.Tensor, *,
-                               generator: torch.Generator | int | None = None) -> torch.Tensor:
+                               generator: torch.Generator | int | None = None,
+                               reduction: str = "mean") -> torch.Tensor:
     """Noise-conditional denoising score matching over a ladder of noise levels.
 
     Each point y_i gets a level sigma drawn uniformly from ``sigmas`` and a noise xi ~ N(0, I);
@@ -65,21 +39,23 @@ def noise_conditional_dsm_loss(score: Score, y: torch.Tensor, sigmas: torch.Tens
     Args:
         score: ``score(y_tilde, sigma)`` with y_tilde (B, D) and sigma (B,) returns (B, D).
         y: (B, D) clean data points.
-        sigmas: (L,) positive noise levels (e.g. :func:`geometric_sigmas`).
+        sigmas: (L,) positive noise levels (e.g. :func:`ebmlib.schedules.geometric_sigmas`).
         generator: torch.Generator, int seed or None (global RNG) for the levels and the noise.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the (B,) per-point terms inside the mean).
 
     Returns:
-        Scalar tensor, differentiable in the parameters of ``score``.
+        Scalar tensor (or (B,) with ``reduction="none"``), differentiable in the parameters of ``score``.
 
     See chapter 10.
     """
     check_callable(score, "score", "(y_tilde (B, D), sigma (B,)) -> scores (B, D)")
     check_tensor(y, "y", ndim=2)
     check_sigmas(sigmas)
+    reduction = check_reduction(reduction)
     gen = as_generator(generator, y.device)
     sigmas = sigmas.to(dtype=y.dtype, device=y.device)
     idx = torch.randint(0, sigmas.shape[0], (y.shape[0],), generator=gen, device=y.device)
     sigma = sigmas[idx]  # (B,)
     xi = torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)  # (B, D)
     s = score_on(score, y.detach() + sigma[:, None] * xi, sigma)
-    return 0.5 * ((sigma[:, None] * s + xi) ** 2).sum(dim=1).mean()
+    return reduce_loss(0.5 * ((sigma[:, None] * s + xi) ** 2).sum(dim=1), reduction)

@@ -5,7 +5,12 @@ batch at training time, L = mean over samples of l(F(y_pos), F(y_neg)). Every lo
 free energies that the caller has already computed: ``f_pos`` of shape (B,) for the observed
 ("positive") answers and, for the contrastive losses, ``f_neg`` of shape (B,) or (B, M) for M
 contrastive ("negative") answers per sample. ``reduction="mean"`` (the default) returns that mean,
-``reduction="none"`` the B per-sample values l_i, whose mean is the default.
+``reduction="sum"`` the sum and ``reduction="none"`` the B per-sample values l_i, whose mean is the
+default.
+
+These losses take free energies, not an energy and data, because the caller decides how the
+negatives are found (a grid, a sampler, the most offending answer); the losses of the other
+modules, which find their own negatives or need the energy's gradient, take ``(energy, y, ...)``.
 
 See chapter 5.
 """
@@ -17,23 +22,10 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_nonneg_real, check_positive, check_tensor
+from .._checks import check_nonneg_real, check_positive, check_reduction as _check_reduction, check_tensor
+from .._checks import reduce_loss as _reduce
 
 __all__ = ['energy_loss', 'hinge_loss', 'log_loss', 'nll_loss']
-
-REDUCTIONS = ("mean", "none")
-
-
-def _check_reduction(reduction) -> str:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
-    return reduction
-
-
-def _reduce(per_sample: torch.Tensor, reduction: str) -> torch.Tensor:
-    """(B,) per-sample losses -> their mean (``"mean"``) or themselves (``"none"``)."""
-    return per_sample.mean() if reduction == "mean" else per_sample
-
 
 def _check_pos_neg(f_pos: torch.Tensor, f_neg: torch.Tensor) -> torch.Tensor:
     """Check f_pos (B,) and f_neg (B,) or (B, M); return f_neg as (B, M)."""
@@ -56,10 +48,10 @@ def energy_loss(f_pos: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor
 
     Args:
         f_pos: (B,) free energies of the observed answers.
-        reduction: ``"mean"`` or ``"none"``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
 
     Returns:
-        Scalar tensor, or (B,) per-sample losses F(y_i) with ``reduction="none"``.
+        Scalar tensor, or (B,) per-sample losses F(y_i) with ``reduction="none"`` (their sum with ``"sum"``).
 
     See chapter 5.
     """
@@ -78,10 +70,10 @@ def hinge_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, margin: float, *, reduc
         f_pos: (B,) free energies of the observed answers.
         f_neg: (B,) or (B, M) free energies of the contrastive answers.
         margin: m >= 0, a finite number.
-        reduction: ``"mean"`` or ``"none"``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
 
     Returns:
-        Scalar tensor, or (B,) per-sample losses with ``reduction="none"``.
+        Scalar tensor, or (B,) per-sample losses with ``reduction="none"`` (their sum with ``"sum"``).
 
     See chapter 5.
     """
@@ -103,10 +95,10 @@ def log_loss(f_pos: torch.Tensor, f_neg: torch.Tensor, *, reduction: str = "mean
     Args:
         f_pos: (B,) free energies of the observed answers.
         f_neg: (B,) or (B, M) free energies of the contrastive answers.
-        reduction: ``"mean"`` or ``"none"``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
 
     Returns:
-        Scalar tensor, or (B,) per-sample losses with ``reduction="none"``.
+        Scalar tensor, or (B,) per-sample losses with ``reduction="none"`` (their sum with ``"sum"``).
 
     See chapter 5.
     """
@@ -133,10 +125,10 @@ def nll_loss(f_pos: torch.Tensor, f_grid: torch.Tensor, *, beta: float = 1.0,
             for a conditional model (one grid of y per sample, e.g. F(x_i, y_g)).
         beta: inverse temperature, > 0.
         cell_area: volume of one grid cell (dy1 * dy2 in 2-D), > 0.
-        reduction: ``"mean"`` or ``"none"``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
 
     Returns:
-        Scalar tensor, or (B,) per-sample values -log p(y_i) with ``reduction="none"``.
+        Scalar tensor, or (B,) per-sample values -log p(y_i) with ``reduction="none"`` (their sum with ``"sum"``).
 
     See chapter 5.
     """

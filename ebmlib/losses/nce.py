@@ -6,14 +6,12 @@ See chapter 7.
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Callable
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_callable, check_energy_output, check_tensor
+from .._checks import check_callable, check_energy_output, check_real, check_reduction, check_tensor, reduce_loss
 
 __all__ = ["nce_loss"]
 
@@ -26,15 +24,12 @@ def _check_log_z(log_z, like: torch.Tensor) -> torch.Tensor:
         if not bool(torch.isfinite(log_z).all()):
             raise ValueError("log_z contains NaN or infinite values")
         return log_z.reshape(())
-    if isinstance(log_z, bool) or not isinstance(log_z, (Real, np.floating, np.integer)) \
-            or not math.isfinite(float(log_z)):
-        raise ValueError(f"log_z must be a finite number or a scalar tensor, got {log_z!r}")
-    return torch.tensor(float(log_z), dtype=like.dtype, device=like.device)
+    return torch.tensor(check_real(log_z, "log_z"), dtype=like.dtype, device=like.device)
 
 
 def nce_loss(energy: Callable[[torch.Tensor], torch.Tensor], log_z: torch.Tensor | float,
              y_data: torch.Tensor, y_noise: torch.Tensor,
-             noise_log_prob: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+             noise_log_prob: Callable[[torch.Tensor], torch.Tensor], *, reduction: str = "mean") -> torch.Tensor:
     """Noise-contrastive estimation loss: logistic regression of data against noise samples.
 
     The model's log-density is log p_model(y) = -E(y) - log_z, with log_z a free parameter.
@@ -53,9 +48,13 @@ def nce_loss(energy: Callable[[torch.Tensor], torch.Tensor], log_z: torch.Tensor
         y_data: (N, D) data points.
         y_noise: (M, D) samples of the noise distribution.
         noise_log_prob: ``noise_log_prob(y) -> (B,)``, the normalised log-density of the noise.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``. The noise samples are not paired with data
+            points, so ``"none"`` gives the (N,) terms softplus(-G(y_i)) + nu * mean_noise softplus(G),
+            each data point with the noise's mean term; their mean is the loss, their sum
+            (``"sum"``) the cross-entropy summed over all N + M samples.
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or (N,) with ``reduction="none"``.
 
     See chapter 7.
     """
@@ -66,6 +65,7 @@ def nce_loss(energy: Callable[[torch.Tensor], torch.Tensor], log_z: torch.Tensor
     if y_noise.shape[1] != y_data.shape[1]:
         raise ValueError(f"y_noise must have shape (M, {y_data.shape[1]}) like y_data, got {tuple(y_noise.shape)}")
     log_z = _check_log_z(log_z, y_data)
+    reduction = check_reduction(reduction)
     n, m = y_data.shape[0], y_noise.shape[0]
     log_nu = math.log(m / n)
 
@@ -81,4 +81,6 @@ def nce_loss(energy: Callable[[torch.Tensor], torch.Tensor], log_z: torch.Tensor
         return -e - log_z - lq - log_nu  # (B,)
 
     g_data, g_noise = log_odds(y_data, "y_data"), log_odds(y_noise, "y_noise")
-    return F.softplus(-g_data).mean() + (m / n) * F.softplus(g_noise).mean()
+    if reduction == "mean":  # the original expression, kept bit for bit
+        return F.softplus(-g_data).mean() + (m / n) * F.softplus(g_noise).mean()
+    return reduce_loss(F.softplus(-g_data) + (m / n) * F.softplus(g_noise).mean(), reduction)

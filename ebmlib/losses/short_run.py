@@ -18,7 +18,8 @@ from typing import Callable, NamedTuple
 
 import torch
 
-from .._checks import check_callable, check_energy_output, check_int, check_nonneg_real, check_tensor
+from .._checks import check_callable, check_energy_output, check_int, check_nonneg_real, check_reduction, check_tensor
+from .contrastive import push_down_push_up
 from ..samplers import PersistentChains
 
 __all__ = ["short_run_ml_loss", "ShortRunStep"]
@@ -29,7 +30,7 @@ Energy = Callable[[torch.Tensor], torch.Tensor]
 class ShortRunStep(NamedTuple):
     """What one step of :func:`short_run_ml_loss` computed (``return_details=True``)."""
 
-    loss: torch.Tensor  # scalar, differentiable in the parameters
+    loss: torch.Tensor  # scalar (or (B,) with reduction="none"), differentiable in the parameters
     e_data: torch.Tensor  # (B,) energies of the data, detached
     e_model: torch.Tensor  # (M,) energies of the negatives, detached
     negatives: torch.Tensor  # (M, ...) the buffer's new states
@@ -50,22 +51,20 @@ def check_short_run_args(energy, y, buffer, steps, energy_penalty) -> tuple[int,
 
 def short_run_step(energy: Energy, y: torch.Tensor, buffer: PersistentChains, *, steps: int, step_size: float,
                    noise_scale: float | None, grad_clip: float | None, clamp: tuple[float, float] | None,
-                   energy_penalty: float) -> ShortRunStep:
+                   energy_penalty: float, reduction: str = "mean") -> ShortRunStep:
     """One step, unchecked (the training loop's inner call; see :func:`short_run_ml_loss`)."""
     negatives = buffer(energy, steps=steps, step_size=step_size, noise_scale=noise_scale, grad_clip=grad_clip,
                        clamp=clamp)  # (M, ...), detached: no gradient flows through the chains
     e = energy(torch.cat([y, negatives]))  # one forward pass for both: (B + M,)
     e_pos, e_neg = e[: y.shape[0]], e[y.shape[0]:]
-    loss = e_pos.mean() - e_neg.mean()
-    if energy_penalty > 0:
-        loss = loss + energy_penalty * ((e_pos**2).mean() + (e_neg**2).mean())
+    loss = push_down_push_up(e_pos, e_neg, energy_penalty, reduction, paired=False)
     return ShortRunStep(loss, e_pos.detach(), e_neg.detach(), negatives)
 
 
 def short_run_ml_loss(energy: Energy, y: torch.Tensor, buffer: PersistentChains, *, steps: int, step_size: float,
                       noise_scale: float | None = None, grad_clip: float | None = None,
                       clamp: tuple[float, float] | None = None, energy_penalty: float = 0.0,
-                      return_details: bool = False):
+                      return_details: bool = False, reduction: str = "mean"):
     """Maximum likelihood with short-run Langevin negatives drawn from a replay buffer.
 
     The buffer (restarting a fraction of its chains from noise, see
@@ -87,6 +86,10 @@ def short_run_ml_loss(energy: Energy, y: torch.Tensor, buffer: PersistentChains,
         energy_penalty: alpha >= 0.
         return_details: return a :class:`ShortRunStep` (loss, energies of data and negatives,
             negatives) instead of the loss.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``. The M negatives come from a shared buffer, not
+            one per data point, so ``"none"`` gives the (B,) terms
+            E(y_i) - mean_j E(y_hat_j) + alpha [E(y_i)^2 + mean_j E(y_hat_j)^2], each data point with
+            the buffer's mean term; their mean is the loss.
 
     Returns:
         Scalar tensor, or a :class:`ShortRunStep`.
@@ -97,7 +100,8 @@ def short_run_ml_loss(energy: Energy, y: torch.Tensor, buffer: PersistentChains,
     See chapter 9.
     """
     steps, penalty = check_short_run_args(energy, y, buffer, steps, energy_penalty)
+    reduction = check_reduction(reduction)
     out = short_run_step(energy, y, buffer, steps=steps, step_size=step_size, noise_scale=noise_scale,
-                         grad_clip=grad_clip, clamp=clamp, energy_penalty=penalty)
+                         grad_clip=grad_clip, clamp=clamp, energy_penalty=penalty, reduction=reduction)
     check_energy_output(torch.cat([out.e_data, out.e_model]), y.shape[0] + out.negatives.shape[0])
     return out if return_details else out.loss

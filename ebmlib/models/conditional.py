@@ -20,7 +20,7 @@ from .._checks import check_callable, check_int, check_tensor, check_widths
 from ..utils import as_generator
 from ._init import perceptron
 
-__all__ = ["ConditionalMLPEnergy", "grid_conditional_log_prob", "grid_conditional_nll", "central_interval"]
+__all__ = ["ConditionalMLPEnergy", "grid_conditional_log_prob", "central_interval"]
 
 ConditionalEnergy = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -98,35 +98,6 @@ def grid_conditional_log_prob(energy: ConditionalEnergy, x: torch.Tensor, y_grid
     h = _check_grid(y_grid)
     e = _grid_energies(energy, x, y_grid)
     return -e - (torch.logsumexp(-e, dim=1, keepdim=True) + math.log(h))
-
-
-def grid_conditional_nll(energy: ConditionalEnergy, x: torch.Tensor, y: torch.Tensor, y_grid: torch.Tensor, *,
-                         reduction: str = "mean") -> torch.Tensor:
-    """The negative log-likelihood -log p(y | x) = E(x, y) + log Z(x), with Z(x) on the y-grid.
-
-    Args:
-        energy: ``energy(x, y)`` maps x (N, Dx) and y (N,) to energies (N,).
-        x: (B, Dx) or (B,) inputs.
-        y: (B,) observed answers (anywhere; inside the grid's range for a meaningful value).
-        y_grid: (G,) increasing, equally spaced answers.
-        reduction: ``"mean"`` (scalar) or ``"none"`` ((B,)).
-
-    Returns:
-        The mean NLL in nats, or one value per pair; differentiable in the parameters of ``energy``.
-
-    See chapter 10.
-    """
-    check_callable(energy, "energy", "(x (N, Dx), y (N,)) -> energies (N,)")
-    x = _check_x(x)
-    check_tensor(y, "y", ndim=1)
-    if y.shape[0] != x.shape[0]:
-        raise ValueError(f"y must have shape ({x.shape[0]},) to match x, got {tuple(y.shape)}")
-    h = _check_grid(y_grid)
-    if reduction not in ("mean", "none"):
-        raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
-    log_z = torch.logsumexp(-_grid_energies(energy, x, y_grid), dim=1) + math.log(h)  # (B,)
-    nll = energy(x, y.to(x.dtype)) + log_z
-    return nll.mean() if reduction == "mean" else nll
 
 
 def central_interval(log_prob: torch.Tensor, y_grid: torch.Tensor, level: float = 0.9

@@ -10,7 +10,7 @@ import math
 import torch
 from torch import nn
 
-from .._checks import check_int
+from .._checks import check_int, check_widths
 from ..utils import as_generator
 from ._init import linear
 
@@ -74,9 +74,7 @@ class ConvEnergy(nn.Module):
                  spectral_norm: bool = False, dtype: torch.dtype | None = None,
                  generator: torch.Generator | int | None = None) -> None:
         super().__init__()
-        channels = tuple(channels)
-        if not channels or any(isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in channels):
-            raise ValueError(f"channels must be a non-empty sequence of positive integers, got {channels!r}")
+        channels = check_widths(channels, "channels")
         in_channels = check_int(in_channels, "in_channels")
         image_size = check_int(image_size, "image_size")
         shrink = 2 ** (len(channels) - 1)

@@ -3,7 +3,8 @@
 An architectural energy F (k-means, PCA, GLO) is not trained as a density, but exp(-F/T) can be
 normalised on a grid for any temperature T > 0: p_T(y) = exp(-F(y)/T) / (h^2 sum_g exp(-F(y_g)/T)).
 T is then a single hyper-parameter, chosen by the likelihood of a validation set, and the
-negative log-likelihood of a separate test set compares the energy with trained densities.
+negative log-likelihood of a separate test set (:func:`ebmlib.losses.tempered_grid_nll`) compares
+the energy with trained densities.
 
 See chapter 8.
 """
@@ -11,21 +12,13 @@ See chapter 8.
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable
 
 import torch
 
-from .._checks import check_callable, check_positive, check_tensor, energy_on
+from .._checks import check_callable, check_positive, energy_on
 
-__all__ = ["TemperedNLL", "tempered_grid_nll", "tempered_density"]
-
-
-class TemperedNLL(NamedTuple):
-    """Result of :func:`tempered_grid_nll`."""
-
-    temperature: float  # the T of lowest validation NLL
-    nll: float  # mean test NLL (nats) at that T
-    val_nll: torch.Tensor  # (n_T,) mean validation NLL for each candidate T
+__all__ = ["tempered_density"]
 
 
 def _cell_centres(lim: float, n: int, dtype) -> tuple[torch.Tensor, float]:
@@ -59,46 +52,3 @@ def tempered_density(free_energy: Callable[[torch.Tensor], torch.Tensor], temper
     f = energy_on(free_energy, grid, "free_energy").detach()
     log_p = -f / t - torch.logsumexp(-f / t, dim=0) - 2 * math.log(h)
     return log_p.exp().reshape(n, n)
-
-
-def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val: torch.Tensor,
-                      y_test: torch.Tensor, temperatures: Sequence[float], *, lim: float = 4.0,
-                      n: int = 200) -> TemperedNLL:
-    """Held-out NLL of p_T(y) = exp(-F(y)/T) / Z_T, normalised on a grid, with T chosen on y_val.
-
-    Z_T = h^2 sum_g exp(-F(y_g)/T) over the n x n cell centres y_g of the square [-lim, lim]^2 (cell
-    side h = 2 lim / n), by a log-sum-exp. The density is defined on that square only.
-
-    Args:
-        free_energy: maps (B, 2) points to energies (B,).
-        y_val: (B_val, 2) validation points (choose T).
-        y_test: (B_test, 2) test points (report the NLL).
-        temperatures: candidate temperatures, each > 0.
-        lim: half side of the square.
-        n: grid cells per side.
-
-    Returns:
-        ``TemperedNLL(temperature, nll, val_nll)``; NLLs are means in nats.
-
-    See chapter 8.
-    """
-    check_callable(free_energy, "free_energy")
-    for name, y in (("y_val", y_val), ("y_test", y_test)):
-        check_tensor(y, name, ndim=2)
-        if y.shape[1] != 2:
-            raise ValueError(f"{name} must have shape (B, 2), got {tuple(y.shape)}")
-    temps = [check_positive(t, "temperatures") for t in temperatures]
-    if not temps:
-        raise ValueError("temperatures must not be empty")
-    lim = check_positive(lim, "lim")
-    n = check_positive(n, "n", integer=True)
-    grid, h = _cell_centres(lim, n, y_val.dtype)
-    f_grid = energy_on(free_energy, grid, "free_energy").detach()
-    f_val = energy_on(free_energy, y_val, "free_energy").detach()
-    f_test = energy_on(free_energy, y_test, "free_energy").detach()
-    t = torch.tensor(temps, dtype=f_grid.dtype)  # (n_T,)
-    log_z = torch.logsumexp(-f_grid[None, :] / t[:, None], dim=1) + 2 * math.log(h)  # (n_T,)
-    val_nll = (f_val[None, :] / t[:, None]).mean(1) + log_z  # (n_T,)
-    best = int(val_nll.argmin())
-    nll = float((f_test / t[best]).mean() + log_z[best])
-    return TemperedNLL(temps[best], nll, val_nll)

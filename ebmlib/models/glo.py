@@ -17,21 +17,11 @@ from tqdm.auto import tqdm
 
 from .._checks import check_nonneg_int, check_positive, check_tensor, check_widths
 from ..utils import as_generator
-from ._init import linear
+from ._init import perceptron
 
 __all__ = ["GLO", "GLO_CONSTRAINTS"]
 
 GLO_CONSTRAINTS = ("ball", "sphere")
-
-
-def _mlp(d_in: int, d_out: int, hidden: tuple[int, ...], gen, dtype) -> nn.Sequential:
-    """A SiLU perceptron whose weights are drawn from ``gen`` (PyTorch's default uniform ranges)."""
-    layers: list[nn.Module] = []
-    width = d_in
-    for h in (*hidden, d_out):
-        layers += [linear(width, h, dtype=dtype, generator=gen), nn.SiLU()]
-        width = h
-    return nn.Sequential(*layers[:-1])  # no activation after the output layer
 
 
 class GLO(nn.Module):
@@ -51,6 +41,10 @@ class GLO(nn.Module):
     Attributes:
         latents: (N, d) parameter, the per-sample codes (kept on the constraint set).
         decoder: the decoder g.
+        history_: the loss after each epoch of the last :meth:`fit` (empty before).
+
+    Follows the model contract of :mod:`ebmlib.models`; as for every latent model, ``forward`` is
+    not the energy: ``glo(z)`` is the decoder g(z), and the energy is :meth:`energy` (y, z).
 
     See chapter 8.
     """
@@ -70,12 +64,13 @@ class GLO(nn.Module):
         dtype = dtype if dtype is not None else torch.get_default_dtype()
         gen = as_generator(generator)
         if decoder is None:
-            decoder = _mlp(self.latent_dim, self.data_dim, hidden, gen, dtype)
+            decoder = perceptron((self.latent_dim, *hidden, self.data_dim), dtype=dtype, generator=gen)
         elif not isinstance(decoder, nn.Module):
             raise ValueError(f"decoder must be a torch.nn.Module mapping (B, d) to (B, D), got {type(decoder).__name__}")
         self.decoder = decoder
         z0 = torch.randn(n_samples, self.latent_dim, generator=gen, dtype=dtype) * (0.5 * self.radius)
         self.latents = nn.Parameter(self._project(z0))
+        self.history_: list[float] = []
 
     def _project(self, z: torch.Tensor) -> torch.Tensor:
         """The nearest point of the constraint set: z scaled to norm r (sphere) or to at most r (ball)."""
@@ -104,7 +99,7 @@ class GLO(nn.Module):
 
     def fit(self, y: torch.Tensor, *, epochs: int = 500, lr: float = 1e-2, latent_lr: float | None = None,
             batch_size: int | None = None, generator: torch.Generator | int | None = None,
-            progress: bool = False) -> list[float]:
+            progress: bool = False) -> "GLO":
         """Train the decoder and the N latents jointly on the energy loss (1/N) sum_i ‖y_i - g(z_i)‖^2.
 
         Adam on both, then each updated latent is projected back onto the constraint set.
@@ -119,7 +114,8 @@ class GLO(nn.Module):
             progress: show a progress bar.
 
         Returns:
-            The loss after each epoch (mean energy over the data at the end of the epoch).
+            self; ``self.history_`` holds the loss after each epoch (the mean energy over the data
+            at the end of the epoch).
         """
         y = self._check_y(y)
         n = self.latents.shape[0]
@@ -146,7 +142,8 @@ class GLO(nn.Module):
                     self.latents.copy_(self._project(self.latents))
             with torch.no_grad():
                 history.append(float(((y - self.decoder(self.latents)) ** 2).sum(1).mean()))
-        return history
+        self.history_ = history
+        return self
 
     def infer(self, y: torch.Tensor, *, steps: int = 50, lr: float = 0.05, n_grid: int = 256) -> torch.Tensor:
         """The latent of lowest energy for each y: z = argmin_{z in the constraint set} ‖y - g(z)‖^2.

@@ -15,6 +15,7 @@ import math
 import torch
 
 from .._checks import check_fitted_input, check_positive, check_tensor
+from ..soft_minimum import free_energy as _soft_minimum
 from ..utils import as_generator
 
 __all__ = ["KMeansEBM"]
@@ -70,9 +71,11 @@ def _lloyd(y: torch.Tensor, w: torch.Tensor, n_iter: int) -> tuple[torch.Tensor,
 class KMeansEBM:
     """K-means as an energy: E(y, z) = ‖y - W z‖^2 with z one of the k one-hot vectors.
 
-    The energy table is E_j(y) = ‖y - w_j‖^2 (B, k); inference is z = argmin_j E_j(y) (the nearest
-    prototype); the zero-temperature free energy F(y) = min_j ‖y - w_j‖^2 is zero only at the k
-    prototypes and grows quadratically away from each of them.
+    The energy is E(y, j) = ‖y - w_j‖^2 for the latent index j (:meth:`energy`), the whole table
+    over the k latents is :meth:`energy_table` (B, k); inference is z = argmin_j E(y, j) (the
+    nearest prototype); the zero-temperature free energy F(y) = min_j ‖y - w_j‖^2 is zero only at
+    the k prototypes and grows quadratically away from each of them. Follows the model contract of
+    :mod:`ebmlib.models`.
 
     Args:
         k: the number of prototypes, >= 1.
@@ -81,6 +84,7 @@ class KMeansEBM:
         prototypes: (k, D) the prototypes w_j (the rows here are the columns of W).
         inertia: sum over the training points of F(y_i), the training energy loss.
         n_iter: the number of coordinate-descent sweeps run.
+        ``history_``: [inertia / N], the mean training free energy of the kept fit (one entry).
 
     See chapter 8.
     """
@@ -90,6 +94,7 @@ class KMeansEBM:
         self.prototypes: torch.Tensor | None = None
         self.inertia: float | None = None
         self.n_iter: int | None = None
+        self.history_: list[float] = []
 
     def fit(self, y: torch.Tensor, *, n_iter: int = 100, n_init: int = 1,
             generator: torch.Generator | int | None = None) -> "KMeansEBM":
@@ -122,19 +127,36 @@ class KMeansEBM:
             if best is None or inertia < best[1]:
                 best = (w, inertia, it)
         self.prototypes, self.inertia, self.n_iter = best
+        self.history_ = [self.inertia / y.shape[0]]
         return self
 
     def _checked(self, y: torch.Tensor) -> torch.Tensor:
         return check_fitted_input(y, self.prototypes)
 
-    def energy(self, y: torch.Tensor) -> torch.Tensor:
+    def energy_table(self, y: torch.Tensor) -> torch.Tensor:
         """The energy table E(y, z_j) = ‖y - w_j‖^2, shape (B, k), for y of shape (B, D)."""
         return _sq_dist(self._checked(y), self.prototypes)
 
-    def free_energy(self, y: torch.Tensor) -> torch.Tensor:
-        """F(y) = min_j ‖y - w_j‖^2 (the minimum over the one-hot latent), shape (B,)."""
+    def energy(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """E(y, z) = ‖y - w_z‖^2, shape (B,), for y (B, D) and prototype indices z (B,) int64."""
         y = self._checked(y)
-        return torch.cat([_sq_dist(c, self.prototypes).min(1).values for c in y.split(_CHUNK)])
+        if not isinstance(z, torch.Tensor) or z.dtype != torch.int64 or tuple(z.shape) != (y.shape[0],) \
+                or bool((z < 0).any()) or bool((z >= self.k).any()):
+            raise ValueError(f"z must be an int64 tensor of shape ({y.shape[0]},) with values in [0, {self.k}), "
+                             f"got {z!r}")
+        return ((y - self.prototypes[z]) ** 2).sum(1)
+
+    def free_energy(self, y: torch.Tensor, *, beta: float = math.inf) -> torch.Tensor:
+        """F_beta(y) = -(1/beta) log((1/k) sum_j exp(-beta ‖y - w_j‖^2)), shape (B,).
+
+        The default beta = inf is the minimum over the one-hot latent, min_j ‖y - w_j‖^2 (computed
+        in blocks, so a fine grid need not fit at once); a finite beta > 0 is the soft minimum of
+        :func:`~ebmlib.soft_minimum.free_energy` over the k prototypes.
+        """
+        y = self._checked(y)
+        if beta == math.inf:
+            return torch.cat([_sq_dist(c, self.prototypes).min(1).values for c in y.split(_CHUNK)])
+        return torch.cat([_soft_minimum(_sq_dist(c, self.prototypes), beta) for c in y.split(_CHUNK)])
 
     def infer(self, y: torch.Tensor) -> torch.Tensor:
         """The inferred latent: the index of the nearest prototype, shape (B,) int64."""

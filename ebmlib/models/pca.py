@@ -32,6 +32,9 @@ class PCAEnergy:
         components: (K, D) orthonormal rows U, in order of decreasing variance; the sign of each
             row is fixed so that its entry of largest magnitude is positive.
         explained_variance: (K,) the variances along the components (divisor N - 1).
+        history_: [mean training free energy] (one entry: the fit is in closed form).
+
+    Follows the model contract of :mod:`ebmlib.models` (inference is :meth:`infer`).
 
     See chapter 8.
     """
@@ -41,6 +44,7 @@ class PCAEnergy:
         self.mean: torch.Tensor | None = None
         self.components: torch.Tensor | None = None
         self.explained_variance: torch.Tensor | None = None
+        self.history_: list[float] = []
 
     def fit(self, y: torch.Tensor) -> "PCAEnergy":
         """Fit mu and U to (N, D) data by a singular value decomposition; returns self. Costs O(N D^2)."""
@@ -57,12 +61,13 @@ class PCAEnergy:
         sign = torch.sign(u.gather(1, u.abs().argmax(1, keepdim=True)))  # (K, 1)
         self.components = u * sign
         self.explained_variance = s[: self.n_components] ** 2 / (n - 1)
+        self.history_ = [float((s[self.n_components:] ** 2).sum()) / n]  # the residual energy per point
         return self
 
     def _checked(self, y: torch.Tensor) -> torch.Tensor:
         return check_fitted_input(y, self.components)
 
-    def encode(self, y: torch.Tensor) -> torch.Tensor:
+    def infer(self, y: torch.Tensor) -> torch.Tensor:
         """The inferred latent z = U (y - mu), shape (B, K): the argmin of E(y, z) over z."""
         return (self._checked(y) - self.mean) @ self.components.T
 
@@ -77,7 +82,7 @@ class PCAEnergy:
 
     def reconstruct(self, y: torch.Tensor) -> torch.Tensor:
         """The closest point of the subspace, mu + U^T U (y - mu), shape (B, D)."""
-        return self.decode(self.encode(y))
+        return self.decode(self.infer(y))
 
     def energy(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """E(y, z) = ‖y - mu - U^T z‖^2, shape (B,), for y (B, D) and z (B, K)."""

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._checks import check_float_dtype, check_int, check_nonneg_int, check_tensor
+from .._checks import check_float_dtype, check_int, check_nonneg_int, check_reduction, check_tensor, reduce_loss
 from ..samplers._driver import run_chain
 from ..utils import as_generator
 
@@ -23,15 +23,6 @@ def _binary_states(n: int, start: int, stop: int, *, dtype, device) -> torch.Ten
     idx = torch.arange(start, stop, device=device)
     bits = 2 ** torch.arange(n - 1, -1, -1, device=device)  # (n,), most significant bit first
     return ((idx[:, None] & bits) > 0).to(dtype)
-
-
-def _steps(steps, k, default=None):
-    """``steps``, or its earlier name ``k`` when only that was given."""
-    if steps is None and k is not None:
-        return k
-    if steps is None and default is None:
-        raise ValueError("steps must be given (the number of Gibbs sweeps), got None")
-    return default if steps is None else steps
 
 
 class RBM(nn.Module):
@@ -173,8 +164,8 @@ class RBM(nn.Module):
         return self._bernoulli(torch.sigmoid(h @ self.W.T + self.b), as_generator(generator, h.device))
 
     @torch.no_grad()
-    def gibbs(self, v: torch.Tensor, *, steps: int | None = None, generator: torch.Generator | int | None = None,
-              return_trajectory: bool = False, progress: bool = False, k: int | None = None) -> torch.Tensor:
+    def gibbs(self, v: torch.Tensor, *, steps: int, generator: torch.Generator | int | None = None,
+              return_trajectory: bool = False, progress: bool = False) -> torch.Tensor:
         """``steps`` block Gibbs sweeps v -> h ~ p(h | v) -> v ~ p(v | h); the chain leaves p(v) invariant.
 
         Follows the sampler contract of :mod:`ebmlib.samplers` (the energy is the RBM itself; a Gibbs
@@ -186,15 +177,13 @@ class RBM(nn.Module):
             generator: a ``torch.Generator``, an int seed or None.
             return_trajectory: return every state, (steps + 1, B, n_visible), v first.
             progress: show a ``tqdm.auto`` progress bar.
-            k: the earlier name of ``steps`` (accepted until the notebooks follow).
-
         Returns:
             The (B, n_visible) binary states after ``steps`` sweeps (detached), or the trajectory.
 
         Cost: 2 x steps matrix products of the batch with W.
         """
         self._check_layer(v, "v", self.n_visible)
-        steps = check_nonneg_int(_steps(steps, k), "steps")
+        steps = check_nonneg_int(steps, "steps")
         gen = as_generator(generator, v.device)
         return run_chain(lambda x: self._sweep(x, gen), v.detach().clone(), steps,
                          return_trajectory=return_trajectory, progress=progress, desc="Gibbs",
@@ -202,9 +191,9 @@ class RBM(nn.Module):
 
     # --- training --------------------------------------------------------------------------------
 
-    def cd_loss(self, v_data: torch.Tensor, *, steps: int | None = None,
+    def cd_loss(self, v_data: torch.Tensor, *, steps: int = 1,
                 generator: torch.Generator | int | None = None, v_start: torch.Tensor | None = None,
-                k: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+                reduction: str = "mean") -> tuple[torch.Tensor, torch.Tensor]:
         """The contrastive-divergence (CD-k) surrogate loss, whose gradient is the CD-k update.
 
         loss = mean F(v_data) - mean F(v_neg), with v_neg = k Gibbs sweeps from ``v_start`` (the
@@ -217,7 +206,9 @@ class RBM(nn.Module):
             steps: Gibbs sweeps k >= 1 (default 1).
             generator: a ``torch.Generator``, an int seed or None.
             v_start: (M, n_visible) where the chains start; None means ``v_data`` (CD-k).
-            k: the earlier name of ``steps`` (accepted until the notebooks follow).
+            reduction: ``"mean"``, ``"sum"`` or ``"none"``: the (B,) terms whose mean is the loss,
+                F(v_i) - F(v_neg_i) for CD-k (each chain starts at its data point) and
+                F(v_i) - mean_j F(v_neg_j) with ``v_start`` (the chains are not paired with the data).
 
         Returns:
             The pair ``(loss, v_neg)``, a scalar to call ``.backward()`` on and the (M, n_visible) negatives
@@ -226,13 +217,17 @@ class RBM(nn.Module):
         See chapter 7.
         """
         self._check_layer(v_data, "v_data", self.n_visible)
-        k = check_int(_steps(steps, k, default=1), "steps")
+        k = check_int(steps, "steps")
         start = v_data if v_start is None else self._check_layer(v_start, "v_start", self.n_visible)
+        reduction = check_reduction(reduction)
         gen = as_generator(generator, v_data.device)
         with torch.no_grad():
             v_neg = start.detach()
             for _ in range(k):
                 v_neg = self._sweep(v_neg, gen)
-        loss = self._free_energy(v_data).mean() - self._free_energy(v_neg).mean()
-        return loss, v_neg
+        if reduction == "mean":  # the original expression, kept bit for bit
+            return self._free_energy(v_data).mean() - self._free_energy(v_neg).mean(), v_neg
+        f_neg = self._free_energy(v_neg)
+        per = self._free_energy(v_data) - (f_neg if v_start is None else f_neg.mean())
+        return reduce_loss(per, reduction), v_neg
 

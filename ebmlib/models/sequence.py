@@ -98,8 +98,7 @@ class CausalTransformer(nn.Module):
         h = self.features(paths)  # (B, T, d)
         if self.head_kind == "mean":
             return paths + self.head(h)
-        if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
-            raise ValueError(f"n_samples must be a positive integer for the sample head, got {n_samples!r}")
+        n_samples = check_int(n_samples, "n_samples")
         b, t, d = h.shape
         noise = torch.randn(b, t, n_samples, self.noise_dim, generator=as_generator(generator, paths.device),
                             dtype=h.dtype, device=h.device)

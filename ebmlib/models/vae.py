@@ -20,17 +20,15 @@ See chapter 10.
 from __future__ import annotations
 
 import math
-from typing import Callable
 
 import torch
 from torch import nn
 
 from .._checks import check_int, check_positive, check_tensor, check_widths
-from ..latent import latent_energy_table, latent_grid
 from ..utils import as_generator
 from ._init import perceptron
 
-__all__ = ["variational_free_energy", "GridEncoder", "vae_loss"]
+__all__ = ["variational_free_energy", "GridEncoder"]
 
 
 def variational_free_energy(energy_table: torch.Tensor, log_q: torch.Tensor, *, beta: float = 1.0) -> torch.Tensor:
@@ -93,34 +91,3 @@ class GridEncoder(nn.Module):
     def forward(self, y: torch.Tensor) -> torch.Tensor:
         """log q(z_k | y), shape (B, n_z)."""
         return torch.log_softmax(self.net(y), dim=1)
-
-
-def vae_loss(y: torch.Tensor, decoder: Callable[[torch.Tensor], torch.Tensor], encoder: Callable[[torch.Tensor], torch.Tensor],
-             *, z_grid: torch.Tensor | None = None, beta: float = 1.0) -> torch.Tensor:
-    """The VAE loss on a latent grid: the batch mean of the variational free energy F_q(y).
-
-    L = (1/B) sum_b [ sum_k q(z_k | y_b) ||y_b - g(z_k)||^2 + (1/beta) KL(q(. | y_b) || uniform) ],
-    with q from the encoder; at beta = 1 it is the negative ELBO (see the module docstring).
-
-    Args:
-        y: (B, D) data.
-        decoder: g, maps (N_z,) latents to (N_z, D) points (e.g. :class:`ebmlib.models.EllipseDecoder`).
-        encoder: maps y (B, D) to normalised log q (B, N_z) (e.g. :class:`GridEncoder`).
-        z_grid: (N_z,) latents (default: ``latent_grid(encoder.n_z)`` or ``latent_grid(48)``).
-        beta: inverse temperature > 0.
-
-    Returns:
-        Scalar tensor, differentiable in the encoder and the decoder.
-
-    See chapter 10.
-    """
-    if not callable(encoder):
-        raise ValueError(f"encoder must be callable (y (B, D) -> log q (B, N_z)), got {type(encoder).__name__}")
-    if z_grid is None:
-        z_grid = latent_grid(getattr(encoder, "n_z", 48), dtype=y.dtype if isinstance(y, torch.Tensor) else None)
-    table = latent_energy_table(y, decoder, z_grid)  # (B, N_z); checks y, decoder and z_grid
-    log_q = encoder(y)
-    if not isinstance(log_q, torch.Tensor) or log_q.shape != table.shape:
-        got = tuple(log_q.shape) if isinstance(log_q, torch.Tensor) else type(log_q).__name__
-        raise ValueError(f"encoder must return log q of shape {tuple(table.shape)}, got {got}")
-    return variational_free_energy(table, log_q, beta=beta).mean()

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .._checks import check_in_range, check_limits, check_nonneg_int, check_positive, check_tensor
-from ..free_energy import free_energy
+from ..soft_minimum import free_energy
 from ..latent import Decoder, infer_latent, latent_energy_table, latent_grid
 from ..plotting import draw_latent_inference, energy_grid, plot_free_energy_map
 from ..plotting._base import LAYOUT

@@ -1,4 +1,4 @@
-"""Tests for ebmlib.losses.score: closed forms on Gaussian and quartic energies, the sliced and
+"""Tests for ebmlib.losses.score_matching: closed forms on Gaussian and quartic energies, the sliced and
 denoising versions against their expectations, recovery of a precision matrix, seeds, bad inputs,
 and a cross-check against ebmkit's exact score matching."""
 

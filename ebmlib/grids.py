@@ -1,4 +1,10 @@
-"""Maximum likelihood on a grid: the partition function computed exactly in 2-D.
+"""Exact computations on a 2-D grid: the grid itself, the log-likelihood and its gradient.
+
+In two dimensions the partition function is a Riemann sum over a fine grid, so maximum likelihood
+can be computed exactly: :func:`square_grid` builds the grid, :func:`grid_log_likelihood` is the
+exact mean log-likelihood (minus :func:`ebmlib.losses.nll_loss` of the energies), and
+:func:`ml_gradient` writes its gradient as its two terms, push down on the data and up on the model.
+None of these is a loss of the ``loss(energy, y)`` shape: they measure and explain training.
 
 See chapter 5.
 """
@@ -9,8 +15,8 @@ from typing import Callable
 
 import torch
 
-from .._checks import check_int, check_positive, check_tensor, energy_on
-from .margin import nll_loss
+from ._checks import check_int, check_positive, check_tensor, energy_on
+from .losses.margin import nll_loss
 
 __all__ = ['square_grid', 'grid_log_likelihood', 'ml_gradient']
 

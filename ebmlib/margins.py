@@ -1,4 +1,7 @@
-"""Contrastive answers for the margin losses: the most offending wrong answers on a grid.
+"""Margins on a grid: the most offending wrong answers, a margin method's training objective, the margin reached.
+
+The margin losses themselves (``energy_loss``, ``hinge_loss``, ``log_loss``) are in
+:mod:`ebmlib.losses`; this module finds their negatives on a grid and measures the result.
 
 A wrong answer is a point y farther than ``min_distance`` from every observed answer; the most
 offending ones are the wrong answers of lowest energy, the ones a margin loss must push up first.
@@ -13,8 +16,8 @@ from typing import Callable, NamedTuple
 
 import torch
 
-from .._checks import check_nonneg_real, check_positive, check_tensor
-from .margin import energy_loss, hinge_loss, log_loss
+from ._checks import check_nonneg_real, check_positive, check_tensor
+from .losses.margin import energy_loss, hinge_loss, log_loss
 
 __all__ = ['most_offending_on_grid', 'margin_training_loss', 'GridMargin', 'grid_margin']
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 import torch
 
-from .._checks import check_callable, check_energy_output, check_positive, check_tensor
+from .._checks import check_callable, check_energy_output, check_positive, check_reduction, check_tensor, reduce_loss
 from ..utils import as_generator
 
 __all__ = ["score_matching_loss", "sliced_score_matching_loss", "denoising_score_matching_loss"]
@@ -41,7 +41,7 @@ def _energy_grad(energy: Energy, y: torch.Tensor, *, check: bool = True) -> tupl
     return y, g
 
 
-def score_matching_loss(energy: Energy, y: torch.Tensor) -> torch.Tensor:
+def score_matching_loss(energy: Energy, y: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
     """Exact score matching loss: the batch mean of 1/2 ||grad E(y)||^2 - tr grad^2 E(y).
 
     J = (1/B) sum_i [ 1/2 ||grad E(y_i)||^2 - sum_d d^2 E / dy_d^2 (y_i) ],
@@ -52,9 +52,10 @@ def score_matching_loss(energy: Energy, y: torch.Tensor) -> torch.Tensor:
     Args:
         energy: maps (B, D) points to (B,) energies; twice differentiable in y.
         y: (B, D) data points.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the (B,) per-point terms inside the mean).
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or (B,) with ``reduction="none"``.
 
     Cost: one forward pass and D + 1 backward passes (one per coordinate for the trace), so it
     suits small D; the sliced and denoising versions cost the same for any D.
@@ -62,16 +63,17 @@ def score_matching_loss(energy: Energy, y: torch.Tensor) -> torch.Tensor:
     See chapter 7.
     """
     _check(energy, y)
+    reduction = check_reduction(reduction)
     y, g = _energy_grad(energy, y)
     trace = torch.zeros_like(g[:, 0])  # (B,)
     for d in range(y.shape[1]):
         (h_d,) = torch.autograd.grad(g[:, d].sum(), y, create_graph=True)  # row d of each Hessian
         trace = trace + h_d[:, d]
-    return (0.5 * (g**2).sum(dim=1) - trace).mean()
+    return reduce_loss(0.5 * (g**2).sum(dim=1) - trace, reduction)
 
 
 def sliced_score_matching_loss(energy: Energy, y: torch.Tensor, *, n_projections: int = 1,
-                               generator: torch.Generator | int | None = None) -> torch.Tensor:
+                               generator: torch.Generator | int | None = None, reduction: str = "mean") -> torch.Tensor:
     """Sliced score matching: the score-matching loss along random Gaussian directions.
 
     J = mean over y_i and v_ij ~ N(0, I) of [ 1/2 (v^T grad E(y_i))^2 - v^T grad^2 E(y_i) v ].
@@ -83,14 +85,17 @@ def sliced_score_matching_loss(energy: Energy, y: torch.Tensor, *, n_projections
         y: (B, D) data points.
         n_projections: directions per point, >= 1.
         generator: torch.Generator, int seed or None (global RNG) for the directions.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``: with ``"none"`` the (B,) per-point terms,
+            each averaged over its ``n_projections`` directions.
 
     Returns:
-        Scalar tensor.
+        Scalar tensor, or the (B,) per-point terms.
 
     See chapter 7.
     """
     _check(energy, y)
     n_projections = check_positive(n_projections, "n_projections", integer=True)
+    reduction = check_reduction(reduction)
     gen = as_generator(generator, y.device)
     y, g = _energy_grad(energy, y)
     total = torch.zeros_like(g[:, 0])  # (B,)
@@ -99,11 +104,12 @@ def sliced_score_matching_loss(energy: Energy, y: torch.Tensor, *, n_projections
         gv = (g * v).sum(dim=1)  # (B,) v^T grad E
         (hv,) = torch.autograd.grad(gv.sum(), y, create_graph=True)  # (B, D) Hessian times v
         total = total + 0.5 * gv**2 - (hv * v).sum(dim=1)
-    return (total / n_projections).mean()
+    return reduce_loss(total / n_projections, reduction)
 
 
 def denoising_score_matching_loss(energy: Energy, y: torch.Tensor, *, sigma: float,
-                                  generator: torch.Generator | int | None = None) -> torch.Tensor:
+                                  generator: torch.Generator | int | None = None,
+                                  reduction: str = "mean") -> torch.Tensor:
     """Denoising score matching: fit -grad E to the score of the noise that corrupted the data.
 
     With y_tilde = y + sigma xi, xi ~ N(0, I),
@@ -117,17 +123,20 @@ def denoising_score_matching_loss(energy: Energy, y: torch.Tensor, *, sigma: flo
         y: (B, D) clean data points.
         sigma: noise standard deviation, > 0.
         generator: torch.Generator, int seed or None (global RNG) for the noise.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (``"none"``: one term
+            1/2 ||grad E(y_tilde_i) - (y_tilde_i - y_i) / sigma^2||^2 per point, shape (B,)).
 
     Returns:
-        Scalar tensor.
+        Scalar tensor (or (B,)).
 
     See chapter 7.
     """
     _check(energy, y)
     sigma = check_positive(sigma, "sigma")
+    reduction = check_reduction(reduction)
     gen = as_generator(generator, y.device)
     xi = torch.randn(y.shape, generator=gen, dtype=y.dtype, device=y.device)  # (B, D)
     y_tilde = y.detach() + sigma * xi
     _, g = _energy_grad(energy, y_tilde)
     target = (y_tilde - y.detach()) / sigma**2  # = xi / sigma
-    return 0.5 * ((g - target) ** 2).sum(dim=1).mean()
+    return reduce_loss(0.5 * ((g - target) ** 2).sum(dim=1), reduction)

@@ -1,4 +1,7 @@
-"""Free energy: the soft minimum of an energy over a latent variable, and Gibbs distributions on grids.
+"""The soft minimum: the free energy of an energy over a latent variable, and Gibbs distributions on grids.
+
+(The module is named after the operation so that the function ``ebmlib.free_energy`` does not
+shadow it.)
 
 Marginalising a latent z out of an energy E(y, z) at inverse temperature beta gives the free energy
 
@@ -11,7 +14,7 @@ E(y, z). See chapter 3.
 The temperature convention of ebmlib: every free energy (this module's :func:`free_energy`,
 ``latent_free_energy``, ``conditional_free_energy``, ``free_energy_on_grid``) defaults to
 beta = inf, the lecture's zero-temperature F_inf (a minimum, computed exactly); every density
-(``gibbs_on_grid``, ``losses.nll_loss``, ``losses.grid_log_likelihood``, ``losses.ml_gradient``)
+(``gibbs_on_grid``, ``losses.nll_loss``, ``grids.grid_log_likelihood``, ``grids.ml_gradient``)
 defaults to beta = 1 or asks for a finite beta, since exp(-inf * F) is not a density.
 """
 

@@ -1,4 +1,4 @@
-"""Tests for ebmlib.free_energy against float64 SciPy references, a Bessel closed form and properties."""
+"""Tests for ebmlib.soft_minimum (the function ebmlib.free_energy and gibbs_on_grid) against float64 SciPy references, a Bessel closed form and properties."""
 
 import math
 

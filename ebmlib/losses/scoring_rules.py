@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import torch
 
-from .._checks import check_tensor
+from .._checks import check_reduction, check_tensor, reduce_loss
 
 __all__ = ["energy_score"]
 
@@ -33,7 +33,7 @@ def energy_score(samples: torch.Tensor, y: torch.Tensor, *, reduction: str = "me
     Args:
         samples: (B, M, D) forecast samples, M >= 2 per outcome.
         y: (B, D) outcomes.
-        reduction: ``"mean"`` (the batch mean, a scalar) or ``"none"`` (one score per outcome, (B,)).
+        reduction: ``"mean"`` (the batch mean, a scalar), ``"sum"`` or ``"none"`` (one score per outcome, (B,)).
 
     Returns:
         A scalar, or (B,) with ``reduction="none"``; differentiable in ``samples``.
@@ -49,12 +49,11 @@ def energy_score(samples: torch.Tensor, y: torch.Tensor, *, reduction: str = "me
         raise ValueError(f"samples must hold M >= 2 samples per outcome (shape (B, M, D)), got shape {tuple(samples.shape)}")
     if tuple(y.shape) != (b, d):
         raise ValueError(f"y must have shape ({b}, {d}) to match samples {tuple(samples.shape)}, got {tuple(y.shape)}")
-    if reduction not in ("mean", "none"):
-        raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
+    reduction = check_reduction(reduction)
     to_y = _norm(samples - y[:, None, :]).mean(dim=1)  # (B,)
     pair = _norm(samples[:, :, None, :] - samples[:, None, :, :])  # (B, M, M), zero on the diagonal
     es = to_y - pair.sum(dim=(1, 2)) / (2 * m * (m - 1))
-    return es.mean() if reduction == "mean" else es
+    return reduce_loss(es, reduction)
 
 
 def _norm(v: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""The energy score (losses.scoring): its definition by brute force, the Gaussian CRPS closed form
+"""The energy score (losses.scoring_rules): its definition by brute force, the Gaussian CRPS closed form
 (Gneiting and Raftery, 2007), and propriety: in expectation the true distribution scores lowest."""
 
 import math
