@@ -10,8 +10,15 @@ Usage:
   python benchmarks/ch09_explore.py --draws              (the FD's spread over draws of 359: exact Gaussian, real digits)
   python benchmarks/ch09_explore.py --collect FILE ...   (stores printed JSON lines and the --draws result in
                                                           ebmlib/seed_runs/ch09_tilt.json, read by chapter 9)
-The chapter's runs: ``conv_tilt lr=1e-2 epochs=12 alpha=0.01 persistent=1 eps=0.2 seeds=0,1,2`` and
-``mlp_tilt net=mlp beta1=0.9 lr=3e-3 epochs=30 alpha=0.01 persistent=1 eps=0.05 steps=30 draws=5 seeds=0,1,2``.
+The chapter's runs (NAME then settings; each prints three JSON lines, about 20 to 40 s of CPU per seed):
+  conv_tilt lr=1e-2 epochs=12 alpha=0.01 persistent=1 eps=0.2 seeds=0,1,2
+  mlp_tilt net=mlp beta1=0.9 lr=3e-3 epochs=30 alpha=0.01 persistent=1 eps=0.05 steps=30 draws=5 seeds=0,1,2
+  mlp_tilt_small_step net=mlp beta1=0.9 lr=3e-3 epochs=30 alpha=0.01 persistent=1 eps=0.02 steps=50 draws=5
+      eval_steps=0,50,400 seeds=0,1,2
+  mlp_tilt_short_run net=mlp beta1=0.9 lr=3e-3 epochs=30 alpha=0.01 persistent=0 eps=0.05 steps=30 draws=5
+      eval_steps=0,30,400 seeds=0,1,2
+  mlp_tilt_short_run_fast (the same with lr=1e-2)
+then ``--draws`` and ``--collect`` with the printed lines.
 """
 
 from __future__ import annotations

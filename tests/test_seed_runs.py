@@ -35,7 +35,7 @@ def test_ch09_tilt_runs_are_paired_and_complete():
     data = seed_runs.load("ch09_tilt")  # written by benchmarks/ch09_explore.py, read by chapter 9
     assert data["script"] == "benchmarks/ch09_explore.py"
     assert data["draws"]["n_draws"] == len(data["draws"]["Gaussian, not clamped"]) == len(data["draws"]["training digits"])
-    for name in ("conv_tilt", "mlp_tilt", "mlp_tilt_small_step"):
+    for name in ("conv_tilt", "mlp_tilt", "mlp_tilt_small_step", "mlp_tilt_short_run", "mlp_tilt_short_run_fast"):
         runs = [r for r in data["runs"] if r["name"] == name]
         assert sorted(r["seed"] for r in runs) == [0, 1, 2]
         for r in runs:  # one FD with the tilt and one with f = 0 for every draw
