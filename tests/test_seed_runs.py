@@ -29,3 +29,33 @@ def test_load_returns_a_fresh_dict():
 def test_bad_names(bad):
     with pytest.raises(ValueError, match="name"):
         seed_runs.load(bad)
+
+
+def test_ch09_tilt_runs_are_paired_and_complete():
+    data = seed_runs.load("ch09_tilt")  # written by benchmarks/ch09_explore.py, read by chapter 9
+    assert data["script"] == "benchmarks/ch09_explore.py"
+    assert data["draws"]["n_draws"] == len(data["draws"]["Gaussian, not clamped"]) == len(data["draws"]["training digits"])
+    for name in ("conv_tilt", "mlp_tilt", "mlp_tilt_small_step", "mlp_tilt_short_run", "mlp_tilt_short_run_fast"):
+        runs = [r for r in data["runs"] if r["name"] == name]
+        assert sorted(r["seed"] for r in runs) == [0, 1, 2]
+        for r in runs:  # one FD with the tilt and one with f = 0 for every draw
+            assert len(r["draws_tilt"]) == len(r["draws_f0"]) == r["cfg"]["draws"] >= 5
+            assert "400" in r["fd"]
+
+
+def test_ch09_tilt_gaussian_draws_reproduce():
+    """The first two stored Gaussian draws, recomputed from scratch (classifier, Gaussian, seed 7)."""
+    import torch
+
+    from ebmlib.datasets import digit_images
+    from ebmlib.metrics import frechet_distance, train_feature_classifier
+    from ebmlib.short_run import gaussian_init
+
+    torch.set_num_threads(1)
+    x_train, x_test, label_train, _ = digit_images(return_labels=True, dtype=torch.float64)
+    clf = train_feature_classifier(x_train, label_train)
+    q = gaussian_init(x_train, clamp=None)
+    g = torch.Generator().manual_seed(7)
+    stored = seed_runs.load("ch09_tilt")["draws"]["Gaussian, not clamped"][:2]
+    again = [round(frechet_distance(clf.features(q(359, g)), clf.features(x_test)), 4) for _ in range(2)]
+    assert again == pytest.approx(stored, abs=2e-4)
