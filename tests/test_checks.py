@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from ebmlib._checks import (check_energy_output, check_in_range, check_int, check_limits, check_nonneg_int,
+from ebmlib._checks import (check_energy_output, check_in_range, check_index, check_int, check_limits, check_nonneg_int,
                             check_nonneg_real, check_positive, check_probability, check_real, check_tensor,
                             energy_and_grad)
 
@@ -99,3 +99,15 @@ class TestChecks:
         assert all(p.grad is None for p in net.parameters()) and not e.requires_grad
         with pytest.raises(ValueError, match="does not depend on y"):
             energy_and_grad(lambda v: torch.zeros(4), y, check=True)
+
+
+# check_index: an integer index in [0, size)
+@pytest.mark.parametrize("value", [0, 3, np.int64(2)])
+def test_check_index_accepts_an_index_inside(value):
+    assert check_index(value, 4, "i") == int(value) and type(check_index(value, 4, "i")) is int
+
+
+@pytest.mark.parametrize("value", [-1, 4, 2.0, True, "1", None])
+def test_check_index_refuses_anything_else(value):
+    with pytest.raises(ValueError, match=r"i must be an integer index in \[0, 4\), got"):
+        check_index(value, 4, "i")

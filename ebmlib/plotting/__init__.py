@@ -75,4 +75,3 @@ __all__ = [
     "plot_experts", "plot_free_energy_bound",
 ]
 
-plot_energy_curves = plot_training_energies  # the old name, kept only while chapter 9 (another branch) still calls it
