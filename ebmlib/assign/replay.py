@@ -14,7 +14,13 @@ The test cell of the assignment carries the replay code (the source of
 ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` markers: it imports nothing from ebmlib, so an
 answer cell cannot swap its functions, and nothing of it is in the student's release. It compares the
 student's results with the recorded ones (``numpy.allclose``, rtol 1e-5, atol 1e-7, or the checker's
-own tolerance or comparison where the answer is not unique to that precision).
+own tolerance or comparison where the answer is not unique to that precision). An answer that runs
+code of the installed ebmlib while it is graded (``def hinge(...): return ebmlib.losses.hinge_loss(...)``,
+or ``hinge = ebmlib.losses.hinge_loss``) fails with a message naming the function: the replay code
+watches the answer's calls with a profiler (:class:`ebmlib.exercises._recorded.LibraryWatch`); the
+callables the test passes in, torch, NumPy and the standard library are free. No reference solution
+calls ebmlib today; :func:`record` refuses one that does unless the checker's ``replay`` option
+``allow_library`` names the function.
 
 A recording is accepted only if every argument and result is data and the reference gives the same
 results with the random generators in other states (then any correct solution gives the recorded
@@ -87,7 +93,17 @@ def record(checker: Callable, reference: Callable) -> dict:
         torch.set_rng_state(torch_state)
         np.random.set_state(np_state)
     # the generators' states are not needed to replay calls whose results do not depend on them
-    return {"calls": [(args, kwargs, None, None, result) for args, kwargs, _, _, result in calls], **options}
+    recording = {"calls": [(args, kwargs, None, None, result) for args, kwargs, _, _, result in calls], **options}
+    # the graded test refuses an answer that calls the installed ebmlib: the reference must pass it
+    try:
+        verdict = rec.check(reference, recording, forbid_library=True)
+    finally:
+        torch.set_rng_state(torch_state)
+        np.random.set_state(np_state)
+    if verdict != "correct":
+        raise ValueError(f"the reference solution fails its own graded test: {verdict} (an ebmlib function that "
+                         "the exercise lets students call goes in the checker's replay option allow_library)")
+    return recording
 
 
 def engine_source() -> str:
