@@ -343,7 +343,8 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
                 # graded by the values recorded now (other cases than the practice checker's), with the
                 # replay code in the cell, all hidden from the student's release
                 test = (f"# Autograded: {share:g} point(s). The checker's verdict is for your practice;\n"
-                        f"# the grade comes from tests that the release does not show.\n"
+                        f"# the grade comes from tests that the release does not show, and an\n"
+                        f"# answer that calls ebmlib's own functions gets no point: write it yourself.\n"
                         f"from {module} import {name}\n\nprint({call})\n"
                         f"### BEGIN HIDDEN TESTS\n{seed_note}{test_code(_checked_function(call), recorded[k])}\n"
                         f"### END HIDDEN TESTS")
