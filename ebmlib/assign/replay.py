@@ -26,8 +26,9 @@ A recording is accepted only if every argument and result is data and the refere
 results with the random generators in other states (then any correct solution gives the recorded
 values); otherwise :func:`record` raises ``ValueError`` and the assignment is not built. What an
 nbgrader test still cannot prevent: an answer cell runs in the same kernel before the test and could
-patch torch, NumPy or Python itself (the builtins, or the zlib and base64 modules the test decodes
-with); read the answer cells before trusting a full score.
+patch torch, NumPy or Python itself (the builtins, ``sys.setprofile``, or the zlib, base64 and pickle
+modules the test decodes with), and ebmlib code copied into the answer is the answer's own code; read
+the answer cells before trusting a full score.
 """
 
 from __future__ import annotations
