@@ -363,9 +363,9 @@ class LibraryWatch:
     under another name) is noted, unless the caller chain reaches back to a callable that the test
     itself passed to the answer (a case function) before it reaches the answer, or the function is one of
     ``allowed`` (``"module.qualname"``). Importing an ebmlib module (its module code and what that
-    runs) or a lazy attribute lookup (``__getattr__``) is not a call of the library's code. torch, NumPy and the standard
-    library are free. Calling ``sys.setprofile`` or ``sys.settrace`` is refused too (it would switch the
-    watch off).
+    runs) or a lazy attribute lookup (``__getattr__``) is not a call of the library's code. torch,
+    NumPy and the standard library are free. Calling ``sys.setprofile`` or ``sys.settrace`` is refused
+    too (it would switch the watch off).
     """
 
     _SKIP = ("<module>", "__getattr__", "__dir__")
