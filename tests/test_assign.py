@@ -336,7 +336,19 @@ def test_cli_writes_the_three_versions(tmp_path, capsys):
 
 
 def test_nbgrader_source_marks_solutions_tests_and_locked_cells():
-    nb = build_assignment(HOMEWORK, nbgrader=True, chapters=CHAPTERS)
+    from ebmlib.assign.build import SEED_NOTE, assignment_seed
+
+    nb = build_assignment(HOMEWORK, nbgrader=True, chapters=CHAPTERS, seed=97531)
+    # the seed regenerates the graded values with the public repository: only in a hidden test block
+    # (nbgrader removes those from the release), never in the metadata nbgrader copies
+    assert "seed" not in nb["metadata"]["ebmlib_assignment"] and assignment_seed(nb) == 97531
+    for cell in nb["cells"]:
+        if "97531" in cell["source"]:
+            hidden = cell["source"].split("### BEGIN HIDDEN TESTS\n", 1)[1].split("### END HIDDEN TESTS")[0]
+            assert hidden.startswith(SEED_NOTE + "97531\n")
+    assert sum("97531" in c["source"] for c in nb["cells"]) == 1
+    other = build_assignment(HOMEWORK, nbgrader=True, chapters=CHAPTERS)  # default: random, not from the title
+    assert assignment_seed(other) not in (None, 0, 97531)
     nbformat.validate(nbformat.from_dict(nb))
     meta = [c["metadata"]["nbgrader"] for c in nb["cells"]]
     assert len({m["grade_id"] for m in meta}) == len(meta), "grade ids are unique"
@@ -490,6 +502,78 @@ def test_replay_grades_by_recorded_values_not_by_the_installed_checker():
     for wrong in (summed, stub, None):
         with pytest.raises(AssertionError):
             replay(wrong, encoded)
+
+
+def test_graded_replay_refuses_an_answer_that_calls_the_library():
+    """The graded test (the replay code a test cell carries) gives zero to an answer that runs the installed
+    ebmlib's code, however it reaches it; the practice checker does not (chapters compare with the library)."""
+    import functools
+
+    import ebmlib
+    from ebmlib.assign.build import record_exercise
+    from ebmlib.assign.replay import test_code
+    from ebmlib.exercises import _recorded
+
+    known = {ex.label: ex for ch in CHAPTERS for ex in ch.exercises}
+    (rec,) = record_exercise(known["ex-ch05-hinge"], known, SETUP[5], seed=7)
+    encoded = _recorded.encode(rec)
+
+    def right(f_pos, f_neg, margin):
+        return (margin - (f_neg - f_pos)).clamp(min=0).mean()
+
+    def wrapped(f_pos, f_neg, margin):
+        return ebmlib.losses.hinge_loss(f_pos, f_neg, margin)
+
+    def tried_and_caught(f_pos, f_neg, margin):
+        try:
+            ebmlib.losses.hinge_loss(f_pos, f_neg, "not a margin")
+        except Exception:  # noqa: BLE001
+            pass
+        return right(f_pos, f_neg, margin)
+
+    def profiler_off(f_pos, f_neg, margin):
+        hook = sys.getprofile()
+        sys.setprofile(None)
+        try:
+            return ebmlib.losses.hinge_loss(f_pos, f_neg, margin)
+        finally:
+            sys.setprofile(hook)
+
+    assert _recorded.check(wrapped, rec) == "correct"  # practice: the library is the reference
+    for answer in (wrapped, ebmlib.losses.hinge_loss, functools.partial(ebmlib.losses.hinge_loss), tried_and_caught):
+        with pytest.raises(AssertionError, match=r"calls ebmlib\.losses\.[\w.]*hinge_loss; write it yourself"):
+            _recorded.replay(answer, encoded)
+    with pytest.raises(AssertionError, match="calls sys.setprofile"):
+        _recorded.replay(profiler_off, encoded)
+    _recorded.replay(right, encoded)
+    assert sys.getprofile() is None
+    # the same through the code a hidden test cell runs (the replay engine executed from its own source)
+    cell = test_code("answer", rec)
+    with pytest.raises(AssertionError, match=r"calls ebmlib\.losses\.[\w.]*hinge_loss"):
+        exec(cell, {"answer": wrapped})  # noqa: S102 - the test cell's code
+    exec(cell, {"answer": right})  # noqa: S102
+
+
+def test_graded_replay_lets_an_answer_call_the_callables_the_test_passes():
+    """An energy the test hands to the answer (a case function) may be called, and what it calls is free;
+    an ebmlib energy the answer builds itself is not."""
+    from ebmlib.exercises import _recorded
+
+    rec = {"calls": [((_recorded.to_data(torch.ones(3, 2, dtype=torch.float64)), ("__fn__", "double_well", (None,))),
+                      {}, None, None, None)]}
+    rec["calls"][0] = (*rec["calls"][0][:4], _recorded.to_data(
+        _recorded.CaseFn("double_well", None)(torch.ones(3, 2, dtype=torch.float64)).detach()))
+    encoded = _recorded.encode(rec)
+    _recorded.replay(lambda y, energy: energy(y).detach(), encoded)
+
+    def own_energy(y, energy):
+        import ebmlib
+
+        own = ebmlib.GaussianEnergy(torch.zeros(2, dtype=y.dtype), torch.eye(2, dtype=y.dtype))
+        return own(y).detach() * 0 + energy(y).detach()
+
+    with pytest.raises(AssertionError, match="calls ebmlib"):
+        _recorded.replay(own_energy, encoded)
 
 
 @pytest.mark.slow

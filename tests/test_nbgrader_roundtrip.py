@@ -3,7 +3,8 @@
 The source notebook comes from ``python -m ebmlib.assign ... --nbgrader``. In a temporary course
 directory: the release holds no solution; a submission with the reference solutions gets full marks;
 the unchanged release gets zero; a submission with one wrong answer loses exactly that exercise's
-points; a pen-and-paper exercise is left for manual grading. About 40 s (three notebooks executed by
+points, and so does one that answers it by calling the installed ebmlib; the release does not hold
+the graded cases' seed; a pen-and-paper exercise is left for manual grading. About 60 s (four notebooks executed by
 nbgrader's autograder, each in a fresh kernel).
 """
 
@@ -29,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["ex-ch01-gradient-inference", "ex-ch03-soft-minimum", "ex-ch05-hinge", "ex-ch05-hot-limit",
           "ex-ch06-mh-step"]
 WRONG = "ex-ch05-hinge"  # the exercise answered wrongly in the third submission
+# the fourth submission answers it with a call into the installed library: graded zero for it
+LIBRARY_ANSWER = ("import ebmlib\n\n\ndef my_hinge_loss(f_pos, f_neg, margin):\n"
+                  "    return ebmlib.losses.hinge_loss(f_pos, f_neg, margin)")
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +60,7 @@ def _unmark(source: str) -> str:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
-    students = ["full", "empty", "one_wrong"]
+    students = ["full", "empty", "one_wrong", "library"]
     # the instructor guide's configuration: nbgrader 0.9 knows no db_assignments / db_students (the
     # assignment enters the gradebook with generate_assignment, students with `nbgrader db student add`)
     (course / "nbgrader_config.py").write_text(
@@ -76,7 +80,7 @@ def course(tmp_path_factory):
     answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in src["cells"]
                if c["metadata"].get("nbgrader", {}).get("solution")}  # code, and the math answer
 
-    def submission(student: str, wrong: str | None = None, empty: bool = False) -> None:
+    def submission(student: str, wrong: str | None = None, empty: bool = False, library: bool = False) -> None:
         nb = json.loads(json.dumps(release))
         for cell in nb["cells"]:
             grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
@@ -85,6 +89,8 @@ def course(tmp_path_factory):
                 if wrong and grade_id.startswith(wrong):
                     code = code.replace(".mean()", ".sum()")  # a typical mistake: the batch sum
                     assert code != _unmark(answers[grade_id])
+                if library and grade_id.startswith(WRONG) and cell["cell_type"] == "code":
+                    code = LIBRARY_ANSWER
                 cell["source"] = code
         target = course / "submitted" / student / "hw1" / "hw1.ipynb"
         target.parent.mkdir(parents=True)
@@ -93,6 +99,7 @@ def course(tmp_path_factory):
     submission("full")
     submission("empty", empty=True)
     submission("one_wrong", wrong=WRONG)
+    submission("library", library=True)
     _nbgrader(course, "autograde", "hw1")
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -101,7 +108,8 @@ def course(tmp_path_factory):
             grades = {g.name: (g.auto_score, g.max_score, g.needs_manual_grade) for nb in sub.notebooks
                       for g in nb.grades}
             scores[student] = grades
-    return {"root": course, "source": src, "release": release, "scores": scores}
+    return {"root": course, "source": src, "release": release, "release_text": release_path.read_text(),
+            "scores": scores}
 
 
 def _exercise(grade_id: str) -> str:
@@ -128,6 +136,24 @@ def test_release_has_no_solutions(course):
             line = line.strip()
             if len(line) > 15 and not line.startswith(("def ", "check_", "print(")) and line not in ex.stub:
                 assert line not in text, f"{ex.label}: the release shows {line!r}"
+
+
+def test_release_does_not_hold_the_graded_cases_seed(course):
+    """With the public repository, the seed would regenerate the graded values: it stays in the source."""
+    from ebmlib.assign.build import assignment_seed
+
+    seed = assignment_seed(course["source"])
+    assert seed is not None and seed != 0
+    assert "seed" not in course["source"]["metadata"].get("ebmlib_assignment", {})
+    assert "seed" not in course["release"]["metadata"].get("ebmlib_assignment", {})
+    assert str(seed) not in course["release_text"]
+
+
+def test_an_answer_that_calls_the_library_gets_zero_for_that_exercise(course):
+    full, lib = course["scores"]["full"], course["scores"]["library"]
+    lost = {_exercise(k) for k in full if not full[k][2] and lib[k][0] != full[k][0]}
+    assert lost == {WRONG}
+    assert all(lib[k][0] == 0 for k in lib if _exercise(k) == WRONG and not lib[k][2])
 
 
 def test_reference_solutions_get_full_marks(course):

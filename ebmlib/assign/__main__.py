@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .build import build_assignment, find_exercises
+from .build import assignment_seed, build_assignment, find_exercises
 from .catalogue import Chapter, load_catalogue
 from .grade import grade_notebook
 from .student import write_student_edition
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grade", nargs="+", metavar="NOTEBOOK",
                         help="run handed-in assignment notebooks and report each exercise's verdict")
     parser.add_argument("--seed", type=int, help="with --nbgrader: the seed of the graded tests' random cases "
-                        "(default: derived from the title and the labels; 0, the practice cases, is refused)")
+                        "(default: a random one; 0, the practice cases, is refused). Keep it private: it is "
+                        "written only in the source notebook's hidden tests, not in the release")
     parser.add_argument("--book", metavar="DIR", help="the folder of the chapter notebooks (default: book/)")
     args = parser.parse_args(argv)
 
@@ -107,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     version = "instructor version" if args.solutions else "nbgrader source" if args.nbgrader else "student version"
     print(f"wrote {out} ({version}): {len(chosen)} exercises from chapters "
           f"{', '.join(str(c) for c in sorted({ex.chapter for ex in chosen}))}")
+    if args.nbgrader:
+        print(f"graded cases drawn with --seed {assignment_seed(nb)} (kept in the source notebook's hidden tests, "
+              "not in the release; keep it and the source folder private)")
     return 0
 
 

@@ -19,15 +19,18 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-import zlib
+import secrets
 from pathlib import Path
 from typing import Callable
 
 from .catalogue import Chapter, Exercise, bound_names, default_book_dir, load_catalogue
 from .replay import test_code
 
-__all__ = ["find_exercises", "build_assignment", "nbgrader_solution", "to_plain_markdown", "points"]
+__all__ = ["find_exercises", "build_assignment", "nbgrader_solution", "to_plain_markdown", "points",
+           "assignment_seed"]
 
+#: how the source notebook records the graded cases' seed (in a hidden test block: not in the release)
+SEED_NOTE = "# graded cases drawn with --seed "
 _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
 
 
@@ -132,6 +135,16 @@ def record_exercise(ex: Exercise, known: dict[str, Exercise], setup: str, *, see
         except Exception:  # noqa: BLE001 - a name the context defines: run it
             pass
     return run(True)
+
+
+def assignment_seed(notebook: dict) -> int | None:
+    """The seed of an nbgrader source notebook's graded cases (from its first hidden test block), or None."""
+    for cell in notebook.get("cells", ()):
+        source = "".join(cell.get("source", ""))
+        m = re.search("^" + re.escape(SEED_NOTE) + r"(\d+)$", source, flags=re.M)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def _all_exercises(chapters: list[Chapter]) -> dict[str, Exercise]:
@@ -260,8 +273,10 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     Exercises that a chosen one builds on (``requires``) are added before it. ``solutions`` puts the
     reference solutions in place of the stubs; ``nbgrader`` writes nbgrader's source notebook (which
     holds the solutions, between markers) whose graded tests replay calls recorded now, with random
-    cases drawn from ``seed`` (default: a number derived from the title and the labels; never the
-    practice checkers' cases). Raises ``KeyError`` for an unknown label.
+    cases drawn from ``seed`` (default: a random number, not derived from anything the students see;
+    never 0, the practice checkers' cases). The seed is written only inside the first hidden test block
+    of the source (nbgrader removes it from the release): with the public repository, it would let a
+    student regenerate the graded values. Raises ``KeyError`` for an unknown label.
     """
     if solutions and nbgrader:
         raise ValueError("choose either solutions=True or nbgrader=True (the nbgrader source holds the solutions)")
@@ -271,8 +286,8 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     titles = {k: v for ch in chapters for k, v in ch.ref_titles.items()}
     equations = {k: v for ch in chapters for k, v in ch.equations.items()}
     exercises_by_label = _all_exercises(chapters)
-    if seed is None:  # the same assignment gets the same cases; 0 is the practice checkers'
-        seed = 1 + zlib.crc32(("\n".join([title or ""] + [ex.label for ex in exercises])).encode()) % 2_000_000_000
+    if seed is None:  # random: a seed derived from the title and labels, which students see, could be recomputed
+        seed = 1 + secrets.randbelow(2_000_000_000)
     elif seed == 0:
         raise ValueError("seed 0 draws the practice checkers' cases, which students have: choose another")
     nb = _Notebook(nbgrader)
@@ -293,6 +308,7 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
     nb.add("code", by_number[exercises[0].chapter].setup, grade_id="setup")
 
     seen_context: set[str] = set()
+    seed_written = False
     for i, ex in enumerate(exercises, 1):
         meta = f"`{ex.label}`, chapter {ex.chapter}" + (f", about {ex.minutes} min" if ex.minutes else "")
         statement = with_equations(to_plain_markdown(ex.statement, titles), ex.statement, equations)
@@ -322,12 +338,15 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
                                        book_dir=book_dir)
             for k, call in enumerate(ex.checker_calls):
                 module, name = ex.checkers[k]
+                seed_note = "" if seed_written else f"{SEED_NOTE}{seed}\n"
+                seed_written = True
                 # graded by the values recorded now (other cases than the practice checker's), with the
                 # replay code in the cell, all hidden from the student's release
                 test = (f"# Autograded: {share:g} point(s). The checker's verdict is for your practice;\n"
-                        f"# the grade comes from tests that the release does not show.\n"
+                        f"# the grade comes from tests that the release does not show, and an\n"
+                        f"# answer that calls ebmlib's own functions gets no point: write it yourself.\n"
                         f"from {module} import {name}\n\nprint({call})\n"
-                        f"### BEGIN HIDDEN TESTS\n{test_code(_checked_function(call), recorded[k])}\n"
+                        f"### BEGIN HIDDEN TESTS\n{seed_note}{test_code(_checked_function(call), recorded[k])}\n"
                         f"### END HIDDEN TESTS")
                 nb.add("code", test, grade_id=f"{ex.label}-test-{k}", grade=True, pts=share, exercise=ex.label)
             continue
@@ -345,8 +364,9 @@ def build_assignment(labels: list[str], *, solutions: bool = False, nbgrader: bo
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
+            # no seed here: nbgrader copies the notebook's metadata into the student's release
             "ebmlib_assignment": {"exercises": [ex.label for ex in exercises], "solutions": solutions,
-                                  "nbgrader": nbgrader, **({"seed": seed} if nbgrader else {})},
+                                  "nbgrader": nbgrader},
         },
         "nbformat": 4,
         "nbformat_minor": 5,

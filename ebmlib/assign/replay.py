@@ -14,14 +14,21 @@ The test cell of the assignment carries the replay code (the source of
 ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` markers: it imports nothing from ebmlib, so an
 answer cell cannot swap its functions, and nothing of it is in the student's release. It compares the
 student's results with the recorded ones (``numpy.allclose``, rtol 1e-5, atol 1e-7, or the checker's
-own tolerance or comparison where the answer is not unique to that precision).
+own tolerance or comparison where the answer is not unique to that precision). An answer that runs
+code of the installed ebmlib while it is graded (``def hinge(...): return ebmlib.losses.hinge_loss(...)``,
+or ``hinge = ebmlib.losses.hinge_loss``) fails with a message naming the function: the replay code
+watches the answer's calls with a profiler (:class:`ebmlib.exercises._recorded.LibraryWatch`); the
+callables the test passes in, torch, NumPy and the standard library are free. No reference solution
+calls ebmlib today; :func:`record` refuses one that does unless the checker's ``replay`` option
+``allow_library`` names the function.
 
 A recording is accepted only if every argument and result is data and the reference gives the same
 results with the random generators in other states (then any correct solution gives the recorded
 values); otherwise :func:`record` raises ``ValueError`` and the assignment is not built. What an
 nbgrader test still cannot prevent: an answer cell runs in the same kernel before the test and could
-patch torch, NumPy or Python itself (the builtins, or the zlib and base64 modules the test decodes
-with); read the answer cells before trusting a full score.
+patch torch, NumPy or Python itself (the builtins, ``sys.setprofile``, or the zlib, base64 and pickle
+modules the test decodes with), and ebmlib code copied into the answer is the answer's own code; read
+the answer cells before trusting a full score.
 """
 
 from __future__ import annotations
@@ -87,7 +94,17 @@ def record(checker: Callable, reference: Callable) -> dict:
         torch.set_rng_state(torch_state)
         np.random.set_state(np_state)
     # the generators' states are not needed to replay calls whose results do not depend on them
-    return {"calls": [(args, kwargs, None, None, result) for args, kwargs, _, _, result in calls], **options}
+    recording = {"calls": [(args, kwargs, None, None, result) for args, kwargs, _, _, result in calls], **options}
+    # the graded test refuses an answer that calls the installed ebmlib: the reference must pass it
+    try:
+        verdict = rec.check(reference, recording, forbid_library=True)
+    finally:
+        torch.set_rng_state(torch_state)
+        np.random.set_state(np_state)
+    if verdict != "correct":
+        raise ValueError(f"the reference solution fails its own graded test: {verdict} (an ebmlib function that "
+                         "the exercise lets students call goes in the checker's replay option allow_library)")
+    return recording
 
 
 def engine_source() -> str:

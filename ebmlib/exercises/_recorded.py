@@ -15,8 +15,11 @@ imports nothing from ebmlib and must run when its source is executed on its own.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import math
+import os
 import pickle
+import sys
 import zlib
 from typing import Any, Callable
 
@@ -233,7 +236,8 @@ def encode(recording: dict) -> str:
     name in ``COMPARE``), ``detached`` (the result must not require grad), ``unchanged_inputs`` (the
     function must not change its input tensors in place), ``mistakes`` (``[(hint, results)]``: the
     results of a typical wrong answer on each call, and what to tell a student whose result is that),
-    ``nonfinite_hints`` (``{case number: hint}`` for a result that overflows on that case).
+    ``nonfinite_hints`` (``{case number: hint}`` for a result that overflows on that case),
+    ``allow_library`` (``["module.qualname", ...]``: ebmlib functions a graded answer may call; none today).
     """
     return base64.b64encode(zlib.compress(pickle.dumps(dict(recording), protocol=4), 9)).decode()
 
@@ -324,8 +328,131 @@ def _changed_inputs(args, kwargs, before) -> bool:
         a.shape == b.shape and np.array_equal(a, b, equal_nan=True) for a, b in zip(now, old))
 
 
-def check(function: Callable, recording: dict) -> str:
-    """``"correct"`` or ``"incorrect: <why>"`` for ``function`` replayed on a recording (never the expected value)."""
+# ----------------------------------------------------------------------------------- the library's own code
+
+_ENGINE = globals()  # this module's namespace (a test cell's private dict when its source is executed there)
+#: the package whose functions a graded answer must not call (its own code is what an exercise asks to write)
+LIBRARY = "ebmlib"
+_GATES = (sys.setprofile, sys.settrace)  # a graded answer that calls these could hide the library's calls
+
+
+def _library_roots(package: str = LIBRARY) -> tuple[str, ...]:
+    """The folders of the installed ``package`` (found without importing it), each ending with a separator."""
+    folders = set()
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
+        folders.add(folder)
+    for name, module in list(sys.modules.items()):
+        if (name == package or name.startswith(package + ".")) and getattr(module, "__file__", None):
+            folders.add(os.path.dirname(module.__file__))
+    roots = set()
+    for folder in folders:
+        for path in (folder, os.path.realpath(folder)):
+            roots.add(os.path.join(path, ""))
+    return tuple(sorted(roots))
+
+
+class LibraryWatch:
+    """Watches a graded function while it runs: does it run code of the installed ebmlib?
+
+    A profiler (``sys.setprofile``) sees every Python call. A call into a function whose code lives in
+    the installed package (``ebmlib.losses.hinge_loss``, a model's method, a function taken from ebmlib
+    under another name) is noted, unless the caller chain reaches back to a callable that the test
+    itself passed to the answer (a case function) before it reaches the answer, or the function is one of
+    ``allowed`` (``"module.qualname"``). Importing an ebmlib module (its module code and what that
+    runs) or a lazy attribute lookup (``__getattr__``) is not a call of the library's code. torch,
+    NumPy and the standard library are free. Calling ``sys.setprofile`` or ``sys.settrace`` is refused
+    too (it would switch the watch off).
+    """
+
+    _SKIP = ("<module>", "__getattr__", "__dir__")
+
+    def __init__(self, allowed=()):
+        self.roots = _library_roots()
+        self.allowed = frozenset(allowed)
+        self.found: str | None = None
+        self._files: dict[str, bool] = {}
+
+    def _in_library(self, filename: str) -> bool:
+        known = self._files.get(filename)
+        if known is None:
+            known = bool(self.roots) and (filename.startswith(self.roots)
+                                          or os.path.realpath(filename).startswith(self.roots))
+            self._files[filename] = known
+        return known
+
+    def __call__(self, frame, event, arg):
+        if self.found is not None or frame.f_globals is _ENGINE:  # the test's own code
+            return
+        if event == "c_call":
+            if any(arg is gate for gate in _GATES):
+                self.found = f"sys.{arg.__name__}"
+            return
+        if event != "call":
+            return
+        code = frame.f_code
+        if code.co_name in self._SKIP or not self._in_library(code.co_filename):
+            return
+        name = f"{frame.f_globals.get('__name__', '?')}.{getattr(code, 'co_qualname', code.co_name)}"
+        if name in self.allowed:
+            return
+        caller = frame.f_back
+        while caller is not None and caller.f_globals is not _ENGINE:
+            if caller.f_code.co_name == "<module>" and self._in_library(caller.f_code.co_filename):
+                return  # an ebmlib module being imported (its class bodies, its constants)
+            caller = caller.f_back
+        if caller is None or caller.f_code is not _watched_call.__code__:
+            return  # called by a case function the test passed (or outside the graded call)
+        self.found = name
+
+
+def _watched_call(function: Callable, args, kwargs):
+    return function(*args, **kwargs)
+
+
+def _call(function: Callable, args, kwargs, watch: LibraryWatch | None):
+    """``function(*args, **kwargs)``, watched for calls into the library when ``watch`` is given."""
+    if watch is None:
+        return _watched_call(function, args, kwargs)
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        if sys.getprofile() is not watch:
+            watch.found = watch.found or "sys.setprofile (replaced before the test)"
+        return _watched_call(function, args, kwargs)
+    finally:
+        sys.setprofile(previous)
+
+
+def _library_verdict(watch: LibraryWatch | None) -> str | None:
+    if watch is None or watch.found is None:
+        return None
+    if watch.found.startswith("sys."):
+        return (f"incorrect: the graded answer calls {watch.found}, which would hide what it runs; "
+                "write the function with torch (and math/NumPy) only")
+    return f"incorrect: the graded answer calls {watch.found}; write it yourself (torch, math and NumPy are fine)"
+
+
+def check(function: Callable, recording: dict, *, forbid_library: bool = False) -> str:
+    """``"correct"`` or ``"incorrect: <why>"`` for ``function`` replayed on a recording (never the expected value).
+
+    With ``forbid_library`` (the graded tests), an answer that runs code of the installed ebmlib (see
+    :class:`LibraryWatch`; the recording's ``allow_library`` lists exceptions) is incorrect.
+    """
+    watch = LibraryWatch(recording.get("allow_library", ())) if forbid_library else None
+    try:
+        verdict = _check(function, recording, watch)
+    except BaseException:
+        if _library_verdict(watch):  # the library's call failed (e.g. on a patched argument)
+            return _library_verdict(watch)
+        raise
+    return _library_verdict(watch) or verdict
+
+
+def _check(function: Callable, recording: dict, watch: LibraryWatch | None) -> str:
     calls = recording["calls"]
     rtol, atol = recording.get("rtol", RTOL), recording.get("atol", ATOL)
     compare = COMPARE.get(recording.get("compare") or "")
@@ -342,7 +469,9 @@ def check(function: Callable, recording: dict) -> str:
             torch.set_rng_state(torch.from_numpy(np.asarray(ts)).to(torch.uint8))
         if ns is not None:
             np.random.set_state(ns)
-        got = function(*a, **kw)  # exceptions are the caller's to report
+        got = _call(function, a, kw, watch)  # exceptions are the caller's to report
+        if _library_verdict(watch):
+            return _library_verdict(watch)
         where = f"case {k} of {n}"
         why = _mismatch(got, want)
         if why == NONFINITE and k in recording.get("nonfinite_hints", {}):
@@ -370,13 +499,14 @@ def replay(function: Callable, encoded: str) -> None:
     """Call ``function`` as the checker did when the recording was made; ``AssertionError`` at the first wrong result.
 
     This is what an assignment's hidden autograder test runs; the message never shows the expected value.
+    An answer that calls the installed ebmlib (see :class:`LibraryWatch`) fails, whatever it returns.
     """
     if function is None or not callable(function):
         raise AssertionError("no function to grade")
     recording = decode(encoded)
     torch_state, np_state = torch.get_rng_state(), np.random.get_state()
     try:
-        verdict = check(function, recording)
+        verdict = check(function, recording, forbid_library=True)
     except NotImplementedError:
         raise AssertionError("not attempted") from None
     except Exception as err:  # noqa: BLE001 - reported as a wrong answer
