@@ -715,7 +715,7 @@ MODELS += [
          {"free_energy": _sq, "y_val": _y(), "y_test": _y(), "temperatures": [1.0], "n": 8},
          tensors=("y_val", "y_test"),
          numbers={"temperatures": {"empty": [], "zero": [0.0], "nan": [math.nan], "string": ["1"]},
-                  "lim": POSITIVE, "n": {"zero": 0, "float": 2.5}},
+                  "lim": POSITIVE, "n": {"zero": 0, "float": 2.5}, "reduction": REDUCTION},
          extra=(("free_energy: not callable", {"free_energy": None}, expects("free_energy")),
                 ("free_energy: wrong output", {"free_energy": WRONG_SHAPE}, expects("free_energy")))),
     Spec("models.tempered_density", models.tempered_density, {"free_energy": _sq, "temperature": 1.0, "n": 8},
