@@ -388,7 +388,7 @@ SAMPLERS = [
                   ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")),
                   ("energy: NaN output", {"energy": NAN_ENERGY}, r"energy returned NaN")))
       for f, kw in (("mala", {"step_size": 0.1}), ("hmc", {"step_size": 0.1, "n_leapfrog": 2}),
-                    ("metropolis_hastings", {"proposal_scale": 0.5}))],
+                    ("metropolis_hastings", {"step_size": 0.5}))],
     Spec("samplers.hmc", samplers.hmc, {"energy": QUAD, "y0": _y(), "steps": 2, "step_size": 0.1, "n_leapfrog": 2},
          numbers={"n_leapfrog": {"float": 2.5, "bool": True, "zero": 0}}),
     # chapter 6: diagnostics of chains x of shape (T, B)
