@@ -23,20 +23,16 @@ import math
 import re
 from typing import Callable, NamedTuple
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+import torch
 
-matplotlib.use("Agg")
+import ebmlib
+from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models
+from ebmlib import masked_tokens, plotting, samplers, schedules, training, utils, widgets
+from ebmlib.exercises import Verdict
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-import ebmlib  # noqa: E402
-from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models  # noqa: E402
-from ebmlib import masked_tokens, plotting, samplers, schedules, training, utils, widgets  # noqa: E402
-from ebmlib.exercises import Verdict  # noqa: E402
-
-from ebmlib import soft_minimum as fe  # noqa: E402
+from ebmlib import soft_minimum as fe
 
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "soft_minimum", "datasets", "losses", "training",
@@ -1153,12 +1149,6 @@ TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "laten
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS,
           "regression": REGRESSION, "joint_embedding": JOINT_EMBEDDING}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 # One parametrised test per kind of callable (a failure names the kind, the callable and the variant).
