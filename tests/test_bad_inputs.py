@@ -23,20 +23,16 @@ import math
 import re
 from typing import Callable, NamedTuple
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+import torch
 
-matplotlib.use("Agg")
+import ebmlib
+from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models
+from ebmlib import masked_tokens, plotting, samplers, schedules, training, utils, widgets
+from ebmlib.exercises import Verdict
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-import ebmlib  # noqa: E402
-from ebmlib import DivergenceError, datasets, energies, grids, inference, latent, losses, margins, metrics, models  # noqa: E402
-from ebmlib import masked_tokens, plotting, samplers, schedules, training, utils, widgets  # noqa: E402
-from ebmlib.exercises import Verdict  # noqa: E402
-
-from ebmlib import soft_minimum as fe  # noqa: E402
+from ebmlib import soft_minimum as fe
 
 F64 = torch.float64
 MODULES = ["energies", "models", "inference", "latent", "soft_minimum", "datasets", "losses", "training",
@@ -388,7 +384,7 @@ SAMPLERS = [
                   ("energy: wrong output", {"energy": WRONG_SHAPE}, expects("energy")),
                   ("energy: NaN output", {"energy": NAN_ENERGY}, r"energy returned NaN")))
       for f, kw in (("mala", {"step_size": 0.1}), ("hmc", {"step_size": 0.1, "n_leapfrog": 2}),
-                    ("metropolis_hastings", {"proposal_scale": 0.5}))],
+                    ("metropolis_hastings", {"step_size": 0.5}))],
     Spec("samplers.hmc", samplers.hmc, {"energy": QUAD, "y0": _y(), "steps": 2, "step_size": 0.1, "n_leapfrog": 2},
          numbers={"n_leapfrog": {"float": 2.5, "bool": True, "zero": 0}}),
     # chapter 6: diagnostics of chains x of shape (T, B)
@@ -715,7 +711,7 @@ MODELS += [
          {"free_energy": _sq, "y_val": _y(), "y_test": _y(), "temperatures": [1.0], "n": 8},
          tensors=("y_val", "y_test"),
          numbers={"temperatures": {"empty": [], "zero": [0.0], "nan": [math.nan], "string": ["1"]},
-                  "lim": POSITIVE, "n": {"zero": 0, "float": 2.5}},
+                  "lim": POSITIVE, "n": {"zero": 0, "float": 2.5}, "reduction": REDUCTION},
          extra=(("free_energy: not callable", {"free_energy": None}, expects("free_energy")),
                 ("free_energy: wrong output", {"free_energy": WRONG_SHAPE}, expects("free_energy")))),
     Spec("models.tempered_density", models.tempered_density, {"free_energy": _sq, "temperature": 1.0, "n": 8},
@@ -1153,12 +1149,6 @@ TABLES = {"energies": ENERGIES, "models": MODELS, "inference": INFERENCE, "laten
           "training": TRAINING, "plotting": PLOTTING, "widgets": WIDGETS, "utils": UTILS, "metrics": METRICS,
           "regression": REGRESSION, "joint_embedding": JOINT_EMBEDDING}
 ROWS = {kind: [r for spec in table for r in expand(spec)] for kind, table in TABLES.items()}
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 # One parametrised test per kind of callable (a failure names the kind, the callable and the variant).

@@ -240,6 +240,39 @@ def test_training_is_seeded_and_invariance_alone_shrinks_the_embeddings():
         assert len(run.losses) == 3 and all(math.isfinite(v) for v in run.losses)
 
 
+
+def _host_syncs_from_training_loop(monkeypatch, run):
+    """How many .item / float / bool / tolist calls the code of ebmlib/joint_embedding/training.py itself
+    makes on tensors while ``run()`` runs (the augmentation's and the entry checks' own are not counted)."""
+    count = [0]
+    for name in ("item", "__float__", "__bool__", "tolist"):
+        original = getattr(torch.Tensor, name)
+
+        def spy(self, *args, _original=original, **kwargs):
+            if sys._getframe(1).f_code.co_filename.replace("\\", "/").endswith("ebmlib/joint_embedding/training.py"):
+                count[0] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(torch.Tensor, name, spy)
+    run()
+    monkeypatch.undo()
+    return count[0]
+
+
+@pytest.mark.parametrize("method", [*je.METHODS, "jepa", "pixels"])
+def test_training_loops_make_no_host_sync_per_step(monkeypatch, method):
+    x = datasets.digit_images(dtype=F64)[0][:64]
+
+    def syncs(steps):
+        if method in je.METHODS:
+            fn = lambda: je.train_joint_embedding(x, method, steps=steps, batch_size=16, hidden=(8,), dim=4)
+        else:
+            train = je.train_jepa if method == "jepa" else je.train_pixel_predictor
+            fn = lambda: train(x, steps=steps, batch_size=16, hidden=(8,), dim=4)
+        return _host_syncs_from_training_loop(monkeypatch, fn)
+
+    assert syncs(2) == syncs(6)
+
 # ---- lightly 1.6.0 as a peer reference ---------------------------------------------------------------
 
 def _lightly():

@@ -205,6 +205,24 @@ CASES = {
         lambda: 0.5 * (FP - FN[:, 0]) ** 2 + torch.logsumexp(
             -0.5 * (GRID_Y[None] - FN[:, :1]) ** 2, 1) + math.log(0.1)),
 }
+
+
+def _tempered(**kw) -> torch.Tensor:  # the test NLL as a tensor ("mean" and "sum" return floats)
+    return torch.as_tensor(losses.tempered_grid_nll(energy, _y(7, shift=0.3), _y(), [0.5, 1.0, 2.0], lim=3.0,
+                                                    n=20, **kw).nll, dtype=F64)
+
+
+def ref_tempered() -> torch.Tensor:
+    """-log p_T(y) = E(y)/T + log(h^2 sum_g exp(-E(y_g)/T)) over the 20 x 20 cell centres, T of best mean val NLL."""
+    h = 6.0 / 20
+    c = -3.0 + h * (torch.arange(20, dtype=F64) + 0.5)
+    grid = torch.stack(torch.meshgrid(c, c, indexing="ij"), -1).reshape(-1, 2)
+    log_z = {t: math.log(h * h * sum(math.exp(-e / t) for e in energy(grid).tolist())) for t in (0.5, 1.0, 2.0)}
+    best = min(log_z, key=lambda t: float((energy(_y(7, shift=0.3)) / t).mean()) + log_z[t])
+    return energy(_y()) / best + log_z[best]
+
+
+CASES["tempered_grid_nll"] = (_tempered, ref_tempered)
 IDS = list(CASES)
 
 
@@ -259,3 +277,50 @@ def test_none_keeps_the_gradient_per_example():
     losses.denoising_score_matching_loss(net, _y(), sigma=0.3, generator=0, reduction="none")[0].backward()
     grads = [p.grad for p in net.parameters() if p.grad is not None]  # the last bias does not move grad E
     assert grads and any(bool(g.abs().sum() > 0) for g in grads)
+
+
+# Public callables of ebmlib.losses that take no ``reduction``, each with its reason.
+NO_REDUCTION = {
+    "ShortRunStep": "a NamedTuple of short_run_ml_loss's results, not a loss",
+    "TemperedNLL": "a NamedTuple of tempered_grid_nll's results, not a loss",
+}
+
+
+def _public_losses():
+    return {name: getattr(losses, name) for name in losses.__all__ if callable(getattr(losses, name))}
+
+
+def test_every_public_loss_takes_reduction_or_is_a_listed_exception():
+    import inspect
+    public = _public_losses()
+    assert all(n in public for n in NO_REDUCTION)  # the exceptions list names only real, public callables
+    for name, fn in public.items():
+        if name in NO_REDUCTION:
+            assert "reduction" not in inspect.signature(fn).parameters, f"{name} takes reduction: drop its exception"
+        else:
+            assert "reduction" in inspect.signature(fn).parameters, f"{name} takes no reduction and is not listed"
+            assert inspect.signature(fn).parameters["reduction"].default == "mean", name
+
+
+# ebmlib.joint_embedding.losses: its ``*_loss`` functions that take no ``reduction``, each with its reason.
+JE_NO_REDUCTION = {
+    "vicreg_loss": "VICReg's variance and covariance terms are statistics of the whole batch: no per-row value",
+    "sigreg_loss": "SIGReg tests the batch's embedding distribution along random directions: no per-row value",
+}
+
+
+def test_joint_embedding_losses_take_reduction_or_are_listed():
+    import inspect
+    from ebmlib.joint_embedding import losses as je_losses
+    names = [n for n in je_losses.__all__ if n.endswith("_loss")]
+    assert set(JE_NO_REDUCTION) <= set(names)
+    for name in names:
+        takes = "reduction" in inspect.signature(getattr(je_losses, name)).parameters
+        assert takes != (name in JE_NO_REDUCTION), name
+
+
+def test_every_public_loss_has_a_reduction_case_here():
+    names = [n for n in _public_losses() if n not in NO_REDUCTION]
+    assert any(n.endswith(("_loss", "_nll")) for n in names)  # the introspection finds the losses
+    missing = [n for n in names if n not in CASES]
+    assert not missing, f"losses without a case in CASES: {missing}"

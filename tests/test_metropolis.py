@@ -27,7 +27,7 @@ def test_acceptance_on_a_standard_gaussian_has_a_closed_form(s):
     # E[min(1, exp((y^2 - y'^2) / 2))] = (2 / pi) arctan(2 / s).
     n = 200_000
     y0 = torch.randn(n, 1, generator=torch.Generator().manual_seed(1), dtype=D)
-    _, rate = metropolis_hastings(lambda y: 0.5 * y[:, 0] ** 2, y0, steps=1, proposal_scale=s, generator=2)
+    _, rate = metropolis_hastings(lambda y: 0.5 * y[:, 0] ** 2, y0, steps=1, step_size=s, generator=2)
     want = 2 / math.pi * math.atan(2 / s)
     assert isinstance(rate, float)
     assert abs(rate - want) < 5 * math.sqrt(want * (1 - want) / n)
@@ -35,14 +35,14 @@ def test_acceptance_on_a_standard_gaussian_has_a_closed_form(s):
 
 def test_gaussian_moments_from_independent_chains():
     y0 = torch.randn(10_000, 2, generator=torch.Generator().manual_seed(0), dtype=D)
-    y, rate = metropolis_hastings(gauss_energy, y0, steps=200, proposal_scale=1.0, generator=3)
+    y, rate = metropolis_hastings(gauss_energy, y0, steps=200, step_size=1.0, generator=3)
     assert 0.3 < rate < 0.7
     assert_gaussian_moments(y.numpy(), MU.numpy(), COV.numpy())
 
 
 def test_double_well_against_quadrature():
     y0 = torch.zeros(10_000, 1, dtype=D)
-    y, _ = metropolis_hastings(double_well, y0, steps=250, proposal_scale=1.5, generator=4)
+    y, _ = metropolis_hastings(double_well, y0, steps=250, step_size=1.5, generator=4)
     assert_double_well_moments(y.numpy())
 
 
@@ -50,7 +50,7 @@ def test_detailed_balance_on_the_double_well():
     # Start from exact samples: one reversible step leaves the joint law of (y, y') symmetric, so the
     # antisymmetric statistic y^3 y' - y y'^3 has mean 0, and the marginal of y' is still the target.
     y0 = exact_double_well_samples(100_000, seed=5)
-    traj, _ = metropolis_hastings(double_well, y0, steps=1, proposal_scale=1.0, generator=6, return_trajectory=True)
+    traj, _ = metropolis_hastings(double_well, y0, steps=1, step_size=1.0, generator=6, return_trajectory=True)
     a, b = traj[0, :, 0].numpy(), traj[1, :, 0].numpy()
     stat = a**3 * b - a * b**3
     assert abs(stat.mean()) < 5 * stat.std() / math.sqrt(len(stat))
@@ -60,7 +60,7 @@ def test_detailed_balance_on_the_double_well():
 def test_one_step_by_hand():
     y0 = torch.tensor([[0.3, -0.2], [2.0, 1.0], [-1.0, 0.5]], dtype=D)
     s = 0.7
-    y1, rate = metropolis_hastings(gauss_energy, y0, steps=1, proposal_scale=s, generator=8)
+    y1, rate = metropolis_hastings(gauss_energy, y0, steps=1, step_size=s, generator=8)
     g = torch.Generator().manual_seed(8)
     prop = y0 + s * torch.randn((3, 2), generator=g, dtype=D)
     u = torch.rand(3, generator=g, dtype=D)
@@ -72,7 +72,7 @@ def test_one_step_by_hand():
 def test_image_shaped_chains_and_float32():
     # any trailing shape: (B, C, H, W) chains of a standard Gaussian energy
     y0 = torch.zeros(4000, 1, 2, 2)
-    y, rate = metropolis_hastings(lambda y: 0.5 * (y**2).flatten(1).sum(1), y0, steps=150, proposal_scale=0.8,
+    y, rate = metropolis_hastings(lambda y: 0.5 * (y**2).flatten(1).sum(1), y0, steps=150, step_size=0.8,
                                   generator=9)
     assert y.shape == (4000, 1, 2, 2) and y.dtype == torch.float32 and 0 < rate < 1
     assert abs(y.var().item() - 1.0) < 0.05
@@ -81,24 +81,24 @@ def test_image_shaped_chains_and_float32():
 def test_flat_energy_with_a_huge_proposal_diverges_loudly():
     y0 = torch.full((2, 1), 1e308, dtype=D)
     with pytest.raises(DivergenceError, match="reached NaN/inf.*Metropolis-Hastings") as info:
-        metropolis_hastings(lambda y: torch.zeros(y.shape[0], dtype=y.dtype), y0, steps=60, proposal_scale=1e308,
+        metropolis_hastings(lambda y: torch.zeros(y.shape[0], dtype=y.dtype), y0, steps=60, step_size=1e308,
                             generator=0)
     assert info.value.step is not None
 
 
 def test_zero_steps_gives_nan_rate_and_a_copy():
     y0 = torch.ones(3, 2, dtype=D)
-    y, rate = metropolis_hastings(gauss_energy, y0, steps=0, proposal_scale=1.0)
+    y, rate = metropolis_hastings(gauss_energy, y0, steps=0, step_size=1.0)
     assert torch.equal(y, y0) and y is not y0 and math.isnan(rate)
-    traj, _ = metropolis_hastings(gauss_energy, y0, steps=0, proposal_scale=1.0, return_trajectory=True)
+    traj, _ = metropolis_hastings(gauss_energy, y0, steps=0, step_size=1.0, return_trajectory=True)
     assert traj.shape == (1, 3, 2)
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"proposal_scale": 0.0}, "proposal_scale must be > 0"),
-    ({"proposal_scale": math.nan}, "proposal_scale must be > 0"),
-    ({"proposal_scale": 1.0, "steps": -1}, "steps must be a non-negative integer"),
-    ({"proposal_scale": 1.0, "generator": "seed"}, "generator must be"),
+    ({"step_size": 0.0}, "step_size must be > 0"),
+    ({"step_size": math.nan}, "step_size must be > 0"),
+    ({"step_size": 1.0, "steps": -1}, "steps must be a non-negative integer"),
+    ({"step_size": 1.0, "generator": "seed"}, "generator must be"),
 ])
 def test_bad_settings(kwargs, match):
     kw = {"steps": 2, **kwargs}
@@ -107,5 +107,5 @@ def test_bad_settings(kwargs, match):
 
 
 def test_np_integer_steps_are_accepted():
-    y, _ = metropolis_hastings(gauss_energy, torch.zeros(2, 2, dtype=D), steps=np.int64(3), proposal_scale=0.5)
+    y, _ = metropolis_hastings(gauss_energy, torch.zeros(2, 2, dtype=D), steps=np.int64(3), step_size=0.5)
     assert y.shape == (2, 2)

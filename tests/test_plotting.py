@@ -3,15 +3,13 @@
 import math
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.lines import Line2D
 
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from ebmlib import (  # noqa: E402
+from ebmlib import (
     EllipseDecoder,
     datasets,
     free_energy_on_grid,
@@ -20,9 +18,9 @@ from ebmlib import (  # noqa: E402
     latent_free_energy,
     latent_grid,
 )
-from ebmlib.energies import parabola, tilted_double_well  # noqa: E402
-from ebmlib.inference import gradient_inference  # noqa: E402
-from ebmlib.plotting import (  # noqa: E402
+from ebmlib.energies import parabola, tilted_double_well
+from ebmlib.inference import gradient_inference
+from ebmlib.plotting import (
     draw_gradient_inference,
     draw_latent_inference,
     energy_grid,

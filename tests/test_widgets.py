@@ -2,18 +2,14 @@
 
 import base64
 
-import matplotlib
+import ipywidgets as widgets
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import ipywidgets as widgets  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from ebmlib import EllipseDecoder, free_energy_on_grid, infer_latent  # noqa: E402
-from ebmlib.energies import tilted_double_well  # noqa: E402
-from ebmlib.inference import gradient_inference  # noqa: E402
-from ebmlib.widgets import (  # noqa: E402
+from ebmlib import EllipseDecoder, free_energy_on_grid, infer_latent
+from ebmlib.energies import tilted_double_well
+from ebmlib.inference import gradient_inference
+from ebmlib.widgets import (
     FreeEnergyBetaWidget,
     GradientInferenceWidget,
     LatentInferenceWidget,

@@ -1,16 +1,12 @@
 """Tests for ebmlib.widgets.sampling: the widget builds, and each control change reruns the sampler."""
 
-import matplotlib
+import ipywidgets as widgets
+import pytest
+import torch
+from _targets import COV, MU, gauss_energy
 
-matplotlib.use("Agg")
-
-import ipywidgets as widgets  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from _targets import COV, MU, gauss_energy  # noqa: E402
-
-from ebmlib.samplers import run_sampler  # noqa: E402
-from ebmlib.widgets import SamplerWidget, sampler_widget  # noqa: E402
+from ebmlib.samplers import run_sampler
+from ebmlib.widgets import SamplerWidget, sampler_widget
 
 Y0 = torch.zeros(40, 2, dtype=torch.float64)
 

@@ -105,6 +105,24 @@ def _check_run(images, steps, batch_size, dim, hidden, lr, momentum):
     return steps, batch_size, dim, hidden, check_positive(lr, "lr"), check_probability(momentum, "momentum")
 
 
+def _step(opt: torch.optim.Optimizer, loss: torch.Tensor, target: nn.Module | None, online: nn.Module,
+          momentum: float, losses: list) -> None:
+    """The tail of every training step of this module: backward, the optimiser's step, the EMA update of
+    ``target`` (if any) from ``online``, and the detached loss appended to ``losses``, left on its device
+    (no host sync per step; :func:`_floats` converts the list once, at the end)."""
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    if target is not None:
+        ema_update(target, online, momentum)
+    losses.append(loss.detach())
+
+
+def _floats(losses: list) -> list:
+    """The per-step loss tensors as Python floats, with one host sync for the whole run."""
+    return torch.stack(losses).tolist() if losses else []
+
+
 def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, hidden: tuple[int, ...] = (128,),
                           steps: int = 400, batch_size: int = 256, lr: float = 1e-3, temperature: float = 0.2,
                           vicreg_weights: tuple[float, float, float] = (25.0, 25.0, 1.0), sigreg_weight: float = 0.05, sigreg_directions: int = 64,
@@ -181,15 +199,10 @@ def train_joint_embedding(images: torch.Tensor, method: str, *, dim: int = 32, h
         else:
             t1, t2 = (target(v1), target(v2)) if target is not None else (h1, h2)
             loss = negative_cosine_loss(pred(h1), t2) + negative_cosine_loss(pred(h2), t1)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if target is not None:
-            ema_update(target, enc, m)
-        losses.append(loss.item())
+        _step(opt, loss, target, enc, m, losses)
     if monitor is not None:
         measure(steps)
-    return JointEmbeddingRun(enc, pred, target, losses, trace)
+    return JointEmbeddingRun(enc, pred, target, _floats(losses), trace)
 
 
 class JEPARun(NamedTuple):
@@ -222,13 +235,8 @@ def _masked_training(images, pixel: bool, dim, hidden, steps, batch_size, lr, bl
             loss = ((out - batch.flatten(1)).pow(2) * mask.flatten(1)).sum() / mask.sum()
         else:
             loss = jepa_loss(out, target(batch * mask))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if target is not None:
-            ema_update(target, enc, m)
-        losses.append(loss.item())
-    return JEPARun(enc, pred, target, losses)
+        _step(opt, loss, target, enc, m, losses)
+    return JEPARun(enc, pred, target, _floats(losses))
 
 
 def train_jepa(images: torch.Tensor, *, dim: int = 32, hidden: tuple[int, ...] = (128,), steps: int = 400,

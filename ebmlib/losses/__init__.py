@@ -10,7 +10,10 @@ the margin losses (``energy_loss``, ``hinge_loss``, ``log_loss``, ``nll_loss``) 
 the caller computed (``f_pos``, ``f_neg``), because the caller chooses the negatives;
 ``energy_score`` takes forecast samples (it needs no energy at all). ``nce_loss(energy, log_z,
 y_data, y_noise, noise_log_prob)`` keeps its learnt ``log_z`` second, as chapter 7 and its
-exercise call it.
+exercise call it. ``tempered_grid_nll`` evaluates rather than trains: it returns a ``TemperedNLL``
+whose ``nll`` (a float by default) its ``reduction`` reduces; the temperature is always chosen by
+the mean validation NLL. ``tests/test_loss_reduction.py`` checks that every public loss here takes
+``reduction``.
 
 Modules: ``margin`` (energy, hinge, log and NLL losses on free energies), ``contrastive`` (CD, PCD),
 ``nce``, ``score_matching`` (exact, sliced, denoising), ``short_run`` (images), ``diffusion``

@@ -54,13 +54,13 @@ class TemperedNLL(NamedTuple):
     """Result of :func:`tempered_grid_nll`."""
 
     temperature: float  # the T of lowest validation NLL
-    nll: float  # mean test NLL (nats) at that T
+    nll: float | torch.Tensor  # test NLL (nats) at that T: the mean (a float) by default, see ``reduction``
     val_nll: torch.Tensor  # (n_T,) mean validation NLL for each candidate T
 
 
 def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val: torch.Tensor,
                       y_test: torch.Tensor, temperatures: Sequence[float], *, lim: float = 4.0,
-                      n: int = 200) -> TemperedNLL:
+                      n: int = 200, reduction: str = "mean") -> TemperedNLL:
     """Held-out NLL of p_T(y) = exp(-F(y)/T) / Z_T, normalised on a grid, with T chosen on y_val.
 
     Z_T = h^2 sum_g exp(-F(y_g)/T) over the n x n cell centres y_g of the square [-lim, lim]^2 (cell
@@ -73,9 +73,12 @@ def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val
         temperatures: candidate temperatures, each > 0.
         lim: half side of the square.
         n: grid cells per side.
+        reduction: of the test NLL only. ``"mean"`` (a float, the default), ``"sum"`` (a float) or
+            ``"none"`` (a (B_test,) tensor, -log p_T(y) per test point). T is always chosen by the
+            mean validation NLL, and ``val_nll`` always holds means.
 
     Returns:
-        ``TemperedNLL(temperature, nll, val_nll)``; NLLs are means in nats.
+        ``TemperedNLL(temperature, nll, val_nll)``; NLLs are in nats, ``nll`` reduced by ``reduction``.
 
     See chapter 8.
     """
@@ -89,6 +92,7 @@ def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val
         raise ValueError("temperatures must not be empty")
     lim = check_positive(lim, "lim")
     n = check_positive(n, "n", integer=True)
+    reduction = check_reduction(reduction)
     grid, h = _cell_centres(lim, n, y_val.dtype)
     f_grid = energy_on(free_energy, grid, "free_energy").detach()
     f_val = energy_on(free_energy, y_val, "free_energy").detach()
@@ -97,5 +101,9 @@ def tempered_grid_nll(free_energy: Callable[[torch.Tensor], torch.Tensor], y_val
     log_z = torch.logsumexp(-f_grid[None, :] / t[:, None], dim=1) + 2 * math.log(h)  # (n_T,)
     val_nll = (f_val[None, :] / t[:, None]).mean(1) + log_z  # (n_T,)
     best = int(val_nll.argmin())
-    nll = float((f_test / t[best]).mean() + log_z[best])
+    if reduction == "mean":  # the original expression, bit for bit
+        nll = float((f_test / t[best]).mean() + log_z[best])
+    else:
+        per_point = f_test / t[best] + log_z[best]  # (B_test,)
+        nll = float(per_point.sum()) if reduction == "sum" else per_point
     return TemperedNLL(temps[best], nll, val_nll)

@@ -38,11 +38,10 @@ def metropolis_hastings(
     y0: torch.Tensor,
     *,
     steps: int,
-    step_size: float | None = None,
+    step_size: float,
     generator: torch.Generator | int | None = None,
     return_trajectory: bool = False,
     progress: bool = False,
-    proposal_scale: float | None = None,
 ) -> tuple[torch.Tensor, float]:
     """Random-walk Metropolis-Hastings: propose y' = y + eps xi, accept with min(1, exp(E(y) - E(y'))).
 
@@ -59,7 +58,6 @@ def metropolis_hastings(
         generator: a ``torch.Generator``, an int seed or None (global RNG).
         return_trajectory: return every state, (steps + 1, B, ...), y0 first.
         progress: show a ``tqdm.auto`` progress bar.
-        proposal_scale: the earlier name of ``step_size`` (accepted until the notebooks follow).
 
     Returns:
         The pair ``(samples, acceptance_rate)``, the (B, ...) final states (or the trajectory), detached,
@@ -70,13 +68,7 @@ def metropolis_hastings(
     See chapter 6 and the sampler contract in :mod:`ebmlib.samplers`.
     """
     steps, gen = check_sampler_args(energy, y0, steps, generator)
-    if proposal_scale is not None and step_size is None:
-        step_size, name = proposal_scale, "proposal_scale"
-    else:
-        name = "step_size"
-    if step_size is None:
-        raise ValueError("step_size must be given (the proposal's standard deviation), got None")
-    s = check_positive(step_size, name)
+    s = check_positive(step_size, "step_size")
     y = y0.detach().clone()
     step, accepted = metropolis_kernel(energy, y, step_size=s, generator=gen)
     out = run_chain(step, y, steps, return_trajectory=return_trajectory, progress=progress,
