@@ -5,7 +5,7 @@ which ship with scikit-learn.
 Every generator takes ``generator=`` (a ``torch.Generator``, an int seed or None).
 """
 
-from .ellipse import ellipse, ellipse_radii, horn
+from .ellipses import ellipse, ellipse_radii, horn
 from .forks import fork_branches, forking_paths
 from .digits import binary_digits
 from .images import digit_images

@@ -35,9 +35,9 @@ from .diagnostics import (
 )
 from .ais import AISResult, annealed_importance_sampling
 from .by_name import SAMPLER_NAMES, run_sampler
-from .hmc import hmc
-from .langevin import langevin
-from .mala import mala
+from .hamiltonian import hmc
+from .langevin_dynamics import langevin
+from .metropolis_adjusted import mala
 from .metropolis import metropolis_hastings
 from .persistent import PersistentChains
 

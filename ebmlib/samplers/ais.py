@@ -12,7 +12,7 @@ import torch
 
 from .._checks import check_callable, check_float_dtype, check_int, check_positive, energy_on
 from ..utils import as_generator
-from .mala import mala
+from .metropolis_adjusted import mala
 
 __all__ = ["AISResult", "annealed_importance_sampling"]
 

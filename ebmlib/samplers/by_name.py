@@ -12,9 +12,9 @@ from typing import Callable
 
 import torch
 
-from .hmc import hmc
-from .langevin import langevin
-from .mala import mala
+from .hamiltonian import hmc
+from .langevin_dynamics import langevin
+from .metropolis_adjusted import mala
 from .metropolis import metropolis_hastings
 
 __all__ = ["SAMPLER_NAMES", "run_sampler"]

@@ -12,7 +12,7 @@ import torch
 from .._checks import check_callable, check_nonneg_int, check_probability, check_tensor, energy_and_grad
 from ..utils import as_generator
 from ._driver import CHECK_EVERY, diverged, run_chain
-from .langevin import langevin_settings, langevin_step
+from .langevin_dynamics import langevin_settings, langevin_step
 
 __all__ = ["PersistentChains"]
 
