@@ -23,7 +23,7 @@ def test_auroc_checker():
     assert check_auroc(lambda a, b: 1 - auroc_pairs(a, b)).startswith("incorrect: the roles of the two sets")
     assert check_auroc(lambda a, b: (b[None, :] > a[:, None]).double().mean()) == "incorrect: ties should count one half"
     assert check_auroc(lambda a, b: 0.5).startswith("incorrect: wrong value")
-    assert check_auroc(lambda a, b: torch.zeros(2)).startswith("incorrect: the AUROC should be one number")
+    assert check_auroc(lambda a, b: torch.zeros(2)).startswith("incorrect: the AUROC should be a scalar (one number)")
     assert check_auroc(lambda a, b: float("nan")) == "incorrect: the AUROC is NaN or infinite"
     assert check_auroc(None) == "not attempted"
 

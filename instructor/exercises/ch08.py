@@ -12,22 +12,9 @@ import numpy as np
 import torch
 
 from . import _seed
-from ebmlib.exercises._common import CORRECT, Verdict, checker, incorrect
+from ebmlib.exercises._common import CORRECT, Verdict, as_array as _as_array, checker, incorrect
 
 __all__ = ["check_lloyd_step", "check_ista", "check_pca_energy"]
-
-
-def _as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray | Verdict:
-    """The student's output as a float64 array of ``shape``, or an ``incorrect`` verdict saying why not."""
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().double().numpy()
-    if not isinstance(value, np.ndarray):
-        return incorrect(f"{what} should be a tensor of shape {shape}, got {type(value).__name__}")
-    if value.shape != shape:
-        return incorrect(f"{what} should have shape {shape}, got {value.shape}")
-    if not np.issubdtype(value.dtype, np.number) or not np.isfinite(value).all():
-        return incorrect(f"{what} contains NaN, infinite or non-numeric values")
-    return value.astype(float)
 
 
 # ---------------------------------------------------------------- one sweep of k-means

@@ -11,7 +11,7 @@ import torch
 
 from . import _seed
 from ebmlib.exercises._recorded import CaseFn
-from ebmlib.exercises._common import CORRECT, Verdict, checker, incorrect
+from ebmlib.exercises._common import CORRECT, Verdict, as_array, as_float, checker, incorrect
 
 __all__ = ["check_auroc", "check_sgld_step", "check_logit_energy"]
 
@@ -20,34 +20,6 @@ def _ref_auroc(s_in: np.ndarray, s_out: np.ndarray) -> float:
     """P(s_out > s_in) + 1/2 P(s_out = s_in), counting all n_in * n_out pairs."""
     diff = s_out[None, :] - s_in[:, None]  # (n_in, n_out)
     return float((diff > 0).mean() + 0.5 * (diff == 0).mean())
-
-
-def _number(value, what: str) -> float | Verdict:
-    if isinstance(value, torch.Tensor):
-        if value.numel() != 1:
-            return incorrect(f"{what} should be one number, got shape {tuple(value.shape)}")
-        value = value.detach().double().item()
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return incorrect(f"{what} should be a number, got {type(value).__name__}")
-    if not np.isfinite(value):
-        return incorrect(f"{what} is NaN or infinite")
-    return value
-
-
-def _array(value, shape: tuple[int, ...], what: str) -> np.ndarray | Verdict:
-    if isinstance(value, torch.Tensor):
-        value = value.detach().double().cpu().numpy()
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return incorrect(f"{what} should be a tensor, got {type(value).__name__}")
-    if a.shape != shape:
-        return incorrect(f"{what} should have shape {shape}, got {a.shape}")
-    if not np.isfinite(a).all():
-        return incorrect(f"{what} holds NaN or infinite values")
-    return a
 
 
 @checker
@@ -60,7 +32,7 @@ def check_auroc(auroc) -> Verdict:
     cases = [(rng.normal(size=13), rng.normal(size=8) + shift) for shift in (0.0, 1.0, -0.5)]
     cases.append((rng.integers(0, 3, size=11).astype(float), rng.integers(1, 4, size=9).astype(float)))  # ties
     for s_in, s_out in cases:
-        got = _number(auroc(torch.tensor(s_in), torch.tensor(s_out)), "the AUROC")
+        got = as_float(auroc(torch.tensor(s_in), torch.tensor(s_out)), "the AUROC")
         if isinstance(got, Verdict):
             return got
         want = _ref_auroc(s_in, s_out)
@@ -100,7 +72,7 @@ def check_sgld_step(sgld_step) -> Verdict:
         out = sgld_step(energy, y, eps, s, xi)
         if isinstance(out, torch.Tensor) and out.requires_grad:
             return incorrect("detach the new state: it should not carry a gradient history")
-        got = _array(out, tuple(y.shape), "the new state")
+        got = as_array(out, tuple(y.shape), "the new state")
         if isinstance(got, Verdict):
             return got
         if not torch.equal(y, y_copy):
@@ -130,7 +102,7 @@ def check_logit_energy(logit_energy) -> Verdict:
     cases = [rng.normal(size=(5, 10)) * 3, rng.normal(size=(1, 3)), np.array([[1000.0, 999.0, -5.0], [-800.0, -801.0, -900.0]])]
     for logits in cases:
         out = logit_energy(torch.tensor(logits))
-        got = _array(out, (logits.shape[0],), "the energy")
+        got = as_array(out, (logits.shape[0],), "the energy")
         if isinstance(got, Verdict):
             if np.abs(logits).max() > 500:
                 return incorrect("the energy overflows for large logits; use a stable log-sum-exp")
