@@ -68,7 +68,7 @@ _NAMES = {
     # chapter 9: deep EBMs on images
     "ConvEnergy": "models", "GaussianEnergy": "models", "TiltedEnergy": "models",
     "train_image_ebm": "training_images", "ImageEBMRun": "training_images", "inpaint": "inpainting",
-    "auroc": "metrics",
+    "auroc": "metrics", "NoiseConditionalEnergy": "models",
     # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
     # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:
     # ebmlib.losses.noise_conditional_dsm_loss, ebmlib.losses.energy_score, ebmlib.metrics, ...

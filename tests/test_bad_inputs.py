@@ -844,6 +844,7 @@ _LQ = torch.full((3, 4), -math.log(4), dtype=F64)
 _ENC = models.GridEncoder(2, 12, (4,), dtype=F64, generator=0)
 _CT = models.CausalTransformer(head="samples", generator=0)
 _NCS = models.NoiseConditionalScore(2, (4,), generator=0)
+_NCE = models.NoiseConditionalEnergy(2, (4,), generator=0, dtype=F64)
 _X31 = {"wrong ndim value": _y(3, 1)[None]}
 
 LOSSES += [
@@ -989,6 +990,15 @@ MODELS += [
          numbers={"dim": {"zero": 0, "float": 2.5}, "hidden": _HIDDEN, "generator": _SEED_S}),
     Spec("models.NoiseConditionalScore", _NCS, {"y": _y().float(), "sigma": 0.5},
          numbers={"sigma": {"zero": 0.0, "nan": math.nan}}),
+    Spec("models.NoiseConditionalEnergy", models.NoiseConditionalEnergy, {"dim": 2, "hidden": (4,)},
+         numbers={"dim": {"zero": 0, "float": 2.5}, "hidden": _HIDDEN, "generator": _SEED_S,
+                  "data_scale": POSITIVE, "mean": {"wrong length": torch.zeros(3), "nan": torch.tensor([0.0, math.nan]),
+                                                   "wrong ndim": torch.zeros(1, 2)}}),
+    Spec("models.NoiseConditionalEnergy", _NCE, {"y": _y(), "sigma": 0.5},
+         numbers={"sigma": {"zero": 0.0, "nan": math.nan, "negative tensor": torch.full((3,), -1.0, dtype=F64)},
+                  "y": {"wrong width": _y(3, 3), "wrong ndim": _y(3, 2)[None]}}),
+    Spec("models.NoiseConditionalEnergy", _NCE.energy, {"y": _y(), "sigma": 0.5},
+         numbers={"sigma": {"zero": 0.0, "inf": math.inf}, "y": {"wrong width": _y(3, 3)}}),
     Spec("models.ConditionalMLPEnergy", models.ConditionalMLPEnergy, {"x_dim": 1, "hidden": (4,)},
          numbers={"x_dim": {"zero": 0, "bool": True}, "hidden": _HIDDEN, "generator": _SEED_S}),
     Spec("models.GridEncoder", models.GridEncoder, {"dim": 2, "n_z": 12, "hidden": (4,)},

@@ -47,7 +47,7 @@ from .tilted import TiltedEnergy
 
 # chapter 10
 from .conditional import ConditionalMLPEnergy, central_interval, grid_conditional_log_prob
-from .diffusion import NoiseConditionalScore
+from .diffusion import NoiseConditionalEnergy, NoiseConditionalScore
 from .poe import ProductOfExperts
 from .sequence import CausalTransformer
 from .vae import GridEncoder, variational_free_energy
@@ -59,6 +59,6 @@ __all__ = ["MLPEnergy", "EllipseDecoder", "HornDecoder", "RBM",
            # chapter 9
            "ConvEnergy", "GaussianEnergy", "TiltedEnergy",
            # chapter 10: EBMs today
-           "NoiseConditionalScore", "ConditionalMLPEnergy", "grid_conditional_log_prob",
+           "NoiseConditionalScore", "NoiseConditionalEnergy", "ConditionalMLPEnergy", "grid_conditional_log_prob",
            "central_interval", "CausalTransformer", "ProductOfExperts", "GridEncoder",
            "variational_free_energy"]
