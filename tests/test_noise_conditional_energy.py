@@ -91,8 +91,8 @@ def test_denoising_score_matching_trains_it_towards_the_closed_form():
     sigmas = schedules.geometric_sigmas(1.5, 0.3, 3)
     e = models.NoiseConditionalEnergy(2, (32, 32), mean=y.mean(0), generator=0)
     opt = torch.optim.Adam(e.parameters(), lr=1e-2)
-    for step in range(1000):
-        batch = y[torch.randint(0, 4096, (512,), generator=torch.Generator().manual_seed(step))]
+    for step in range(400):
+        batch = y[torch.randint(0, 4096, (256,), generator=torch.Generator().manual_seed(step))]
         loss = losses.noise_conditional_dsm_loss(e, batch, sigmas, generator=step)
         opt.zero_grad()
         loss.backward()

@@ -59,3 +59,16 @@ def test_ch09_tilt_gaussian_draws_reproduce():
     stored = seed_runs.load("ch09_tilt")["draws"]["Gaussian, not clamped"][:2]
     again = [round(frechet_distance(clf.features(q(359, g)), clf.features(x_test)), 4) for _ in range(2)]
     assert again == pytest.approx(stored, abs=2e-4)
+
+
+def test_ch09_ladder_runs_are_paired_and_complete():
+    data = seed_runs.load("ch09_ladder")  # written by benchmarks/ch09_ladder.py, read by chapter 9
+    assert data["script"] == "benchmarks/ch09_ladder.py"
+    assert [r["seed"] for r in data["runs"]] == [0, 1, 2]
+    for r in data["runs"]:
+        assert len(r["fd"]) == len(r["fd_gauss"]) == len(r["nn"]) == len(r["nn_gauss"]) == data["draws"]
+        assert set(r["inpainting"]) == {"bottom half", "checkerboard"}
+        for mask in r["inpainting"].values():
+            assert set(mask) == {"noise-level energy", "Gaussian sample"}
+            assert all(set(v) == {"mse", "best_of_8", "accuracy"} for v in mask.values())
+        assert set(r["auroc"]) == {"uniform noise", "flipped digits", "shuffled pixels"}

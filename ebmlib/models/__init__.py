@@ -24,8 +24,9 @@ beta = 1 (``free_energy(v)``, the RBM's Gibbs density), its inference is samplin
 which needs its Gibbs sweep), not by ``fit``. :class:`ConvEnergy` and :class:`MLPEnergy` have no
 ``fit``: they are trained by ``ebmlib.train`` / ``ebmlib.train_image_ebm``. :class:`GLO`'s free
 energy is a minimum found by descent (from the best of the training latents), not a closed form.
-Chapter 10's modules (:class:`NoiseConditionalScore` returns a score, :class:`GridEncoder` log q,
-:class:`CausalTransformer` logits) are networks inside a model, not models of this contract.
+The noise-conditional networks of chapters 9 and 10 (:class:`NoiseConditionalEnergy` and
+:class:`NoiseConditionalScore` return a score at a noise level), :class:`GridEncoder` (log q) and
+:class:`CausalTransformer` (logits) are networks inside a model, not models of this contract.
 
 The losses that train the models live in :mod:`ebmlib.losses` (``vae_loss``, ``grid_conditional_nll``,
 ``tempered_grid_nll``); ``RBM.cd_loss`` stays with the RBM.

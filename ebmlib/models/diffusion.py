@@ -60,10 +60,11 @@ class NoiseConditionalEnergy(nn.Module):
 
         E(y, sigma) = (1 - c_skip) ||y - m||^2 / (2 sigma^2) + c_out / (sigma^2 c_in) h(c_in (y - m), log(sigma) / 4),
 
-    with c_skip = s^2 / (sigma^2 + s^2), c_out = sigma s / sqrt(sigma^2 + s^2), c_in = 1 / sqrt(sigma^2 + s^2),
-    m the data mean, s the data scale and h a perceptron (SiLU) with a scalar output. With h = 0 the
-    energy is exactly that of N(m, s^2 I) blurred by sigma, whose score is -(y - m) / (s^2 + sigma^2); the
-    network only adds the difference. The score is
+    with c_skip = sigma_d^2 / (sigma^2 + sigma_d^2), c_out = sigma sigma_d / sqrt(sigma^2 + sigma_d^2),
+    c_in = 1 / sqrt(sigma^2 + sigma_d^2), m the data mean, sigma_d the data scale (``data_scale``) and h a
+    perceptron (SiLU) with a scalar output. With h = 0 the energy is exactly that of N(m, sigma_d^2 I)
+    blurred by sigma, whose score is -(y - m) / (sigma_d^2 + sigma^2); the network only adds the difference.
+    A constant added to E changes no score, so the loss never trains the output bias of h. The score is
 
         s(y, sigma) = -grad_y E = (D(y, sigma) - y) / sigma^2,   D = m + c_skip (y - m) - c_out grad_u h,
 
@@ -79,7 +80,8 @@ class NoiseConditionalEnergy(nn.Module):
         dim: dimension D of y (flatten images first).
         hidden: widths of the hidden layers of h.
         mean: (D,) data mean m (default: zeros).
-        data_scale: s > 0, the data's standard deviation per coordinate around m (default 0.5).
+        data_scale: sigma_d > 0, the data's standard deviation per coordinate around m (default 0.5; a
+            rough value is enough).
         dtype: dtype of the parameters (default: torch's default dtype).
         generator: torch.Generator, int seed or None (global RNG) for the initial weights.
 
