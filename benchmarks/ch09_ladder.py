@@ -10,10 +10,11 @@ step 1e-4 at the smallest level, uniform-noise starts, a final Tweedie step).
 Per training seed: the FD (chapter 9's classifier features, to the 359 test digits) of 10 draws of 359
 samples, the median distance of a sample to its nearest training digit (copies would give 0; test
 digits give about 1.03), and the same numbers for 10 draws of 359 exact samples of the full-covariance
-Gaussian with the same draw seeds; and inpainting of the 359 test digits (bottom half, checkerboard): 8
+Gaussian with the same draw seeds, and for 10 draws of a 10-component Gaussian mixture fitted with this seed
+(clamped to [0, 1] and not); and inpainting of the 359 test digits (bottom half, checkerboard): 8
 completions each by annealed Langevin on the hidden pixels (the visible ones replaced at every level by their
 value plus that level's noise), against 8 clamped Gaussian conditional samples: squared error, best of 8, and
-the classifier's label of the first completion; and the AUROC of the energy at the smallest level
+the classifier's label of the first completion, and the squared error of the mean of the 8 as one guess; and the AUROC of the energy at the smallest level
 (sigma = 0.02) for chapter 9's outsiders (uniform noise, flipped digits, shuffled pixels).
 
 Usage:
@@ -103,6 +104,7 @@ def main() -> None:
     fd = lambda s: round(frechet_distance(clf.features(s.double()), ref), 4)  # noqa: E731
     nn = lambda s: round(torch.cdist(s.double().flatten(1), x_train.flatten(1)).min(1).values.median().item(), 3)  # noqa: E731
     gauss = gaussian_init(x_train, clamp=None)
+    from sklearn.mixture import GaussianMixture
     runs = []
     for seed in [int(s) for s in cfg["seeds"].split(",")]:
         t0 = time.process_time()
@@ -110,10 +112,18 @@ def main() -> None:
         model, history = train_ladder(x_train, seed, cfg["epochs"], recipe)
         t1 = time.process_time()
         res = {"seed": seed, "train_cpu_s": round(t1 - t0, 1), "final_loss": round(history[-1], 3),
-               "fd": [], "nn": [], "fd_gauss": [], "nn_gauss": [], "hidden": cfg["hidden"]}
+               "fd": [], "fd_clamped": [], "nn": [], "fd_gauss": [], "nn_gauss": [], "fd_mixture": [],
+               "fd_mixture_clamped": [], "hidden": cfg["hidden"]}
+        mixture = GaussianMixture(10, covariance_type="full", random_state=seed, reg_covar=1e-3).fit(
+            x_train.flatten(1).numpy())  # as chapter 9's calibration row (which uses random_state=0)
         for d in range(cfg["draws"]):
+            mixture.random_state = 1000 * (seed + 1) + d  # sample() draws from a fresh RNG of this seed
+            m_draw = torch.from_numpy(mixture.sample(359)[0]).reshape(359, 1, 8, 8)
+            res["fd_mixture"].append(fd(m_draw))
+            res["fd_mixture_clamped"].append(fd(m_draw.clamp(0, 1)))
             s = sample_ladder(model, 359, torch.Generator().manual_seed(1000 * (seed + 1) + d), recipe)
             res["fd"].append(fd(s))
+            res["fd_clamped"].append(fd(s.clamp(0, 1)))
             res["nn"].append(nn(s))
             q = gauss(359, torch.Generator().manual_seed(1000 * (seed + 1) + d))
             res["fd_gauss"].append(fd(q))
@@ -128,7 +138,9 @@ def main() -> None:
             out = {}
             for label, x in (("noise-level energy", fills), ("Gaussian sample", gs)):
                 err = ((x - x_test).flatten(-3)[..., m] ** 2).mean(-1)  # (8, 359)
+                single = ((x.mean(0) - x_test).flatten(-3)[..., m] ** 2).mean(-1)  # the mean of the 8 as one guess
                 out[label] = {"mse": round(float(err.mean()), 4), "best_of_8": round(float(err.min(0).values.mean()), 4),
+                              "mse_of_mean": round(float(single.mean()), 4),
                               "accuracy": round(float((clf(x[0]).argmax(1) == label_test).double().mean()), 4)}
             res.setdefault("inpainting", {})[name] = out
         # out-of-distribution: the energy at the smallest level as the score, the outsiders of chapter 9
