@@ -66,9 +66,10 @@ def test_ch09_ladder_runs_are_paired_and_complete():
     assert data["script"] == "benchmarks/ch09_ladder.py"
     assert [r["seed"] for r in data["runs"]] == [0, 1, 2]
     for r in data["runs"]:
-        assert len(r["fd"]) == len(r["fd_gauss"]) == len(r["nn"]) == len(r["nn_gauss"]) == data["draws"]
+        for key in ("fd", "fd_clamped", "fd_gauss", "fd_mixture", "fd_mixture_clamped", "nn", "nn_gauss"):
+            assert len(r[key]) == data["draws"], key
         assert set(r["inpainting"]) == {"bottom half", "checkerboard"}
         for mask in r["inpainting"].values():
             assert set(mask) == {"noise-level energy", "Gaussian sample"}
-            assert all(set(v) == {"mse", "best_of_8", "accuracy"} for v in mask.values())
+            assert all(set(v) == {"mse", "best_of_8", "mse_of_mean", "accuracy"} for v in mask.values())
         assert set(r["auroc"]) == {"uniform noise", "flipped digits", "shuffled pixels"}
