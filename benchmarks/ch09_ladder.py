@@ -42,6 +42,7 @@ from sklearn.mixture import GaussianMixture
 import ebmlib
 from ebmlib import baselines
 from ebmlib.datasets import digit_images
+from ebmlib.inpainting import inpaint_annealed
 from ebmlib.joint_embedding import ema_update
 from ebmlib.losses import noise_conditional_dsm_loss
 from ebmlib.metrics import auroc, frechet_distance, train_feature_classifier
@@ -75,22 +76,6 @@ def sample_ladder(model, n: int, generator: torch.Generator, recipe: dict = RECI
     y0 = torch.rand(n, 64, generator=generator)
     return annealed_langevin(model, y0, sigmas=sig, steps=recipe["steps_per_level"], step_size=recipe["step_size"],
                              generator=generator).reshape(n, 1, 8, 8)
-
-
-def inpaint_ladder(model, images: torch.Tensor, mask: torch.Tensor, k: int, generator: torch.Generator,
-                   recipe: dict = RECIPE) -> torch.Tensor:
-    """k completions (k, B, 1, 8, 8) of (B, 1, 8, 8) images where ``mask`` (64,) is True: annealed Langevin on
-    the hidden pixels, the visible ones replaced at every level by their value plus that level's noise."""
-    obs = images.flatten(1).float().repeat(k, 1)
-    sig = geometric_sigmas(recipe["sigma_max"], recipe["sigma_min"], recipe["levels"])
-
-    def score(y, sigma):
-        visible = obs + sigma[:, None] * torch.randn(obs.shape, generator=generator)
-        return model(torch.where(mask, y, visible), sigma) * mask
-
-    out = annealed_langevin(score, torch.rand(obs.shape, generator=generator), sigmas=sig,
-                            steps=recipe["steps_per_level"], step_size=recipe["step_size"], generator=generator)
-    return torch.where(mask, out, obs).reshape(k, *images.shape)
 
 
 def main() -> None:
@@ -132,7 +117,10 @@ def main() -> None:
         rows, cols = torch.meshgrid(torch.arange(8), torch.arange(8), indexing="ij")
         for name, mask in {"bottom half": rows >= 4, "checkerboard": (rows + cols) % 2 == 0}.items():
             m = mask.reshape(-1)
-            fills = inpaint_ladder(model, x_test, m, 8, torch.Generator().manual_seed(500 + seed)).double()
+            fills = inpaint_annealed(model, x_test.flatten(1).float(), m, sigmas=geometric_sigmas(
+                recipe["sigma_max"], recipe["sigma_min"], recipe["levels"]), steps=recipe["steps_per_level"],
+                step_size=recipe["step_size"], samples=8,
+                generator=torch.Generator().manual_seed(500 + seed)).double().reshape(8, *x_test.shape)
             gs = baselines.gaussian_conditional(x_test, mask.reshape(1, 1, 8, 8), x_train, samples=8,
                                                 generator=torch.Generator().manual_seed(600 + seed)).clamp(0, 1)
             out = {}

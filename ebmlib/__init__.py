@@ -67,7 +67,7 @@ _NAMES = {
     "tempered_grid_nll": "losses",
     # chapter 9: deep EBMs on images
     "ConvEnergy": "models", "GaussianEnergy": "models", "TiltedEnergy": "models",
-    "train_image_ebm": "training_images", "ImageEBMRun": "training_images", "inpaint": "inpainting",
+    "train_image_ebm": "training_images", "ImageEBMRun": "training_images", "inpaint": "inpainting", "inpaint_annealed": "inpainting",
     "auroc": "metrics", "NoiseConditionalEnergy": "models",
     # chapter 10: EBMs today (diffusion, an energy head on a sequence model, regression with
     # uncertainty, overcomplete ICA, the VAE); the functions live in their modules:

@@ -54,18 +54,32 @@ def mean_imputation(images: torch.Tensor, mask: torch.Tensor, train: torch.Tenso
     return out.reshape(images.shape)
 
 
-def nearest_neighbour_fill(images: torch.Tensor, mask: torch.Tensor, train: torch.Tensor) -> torch.Tensor:
+def nearest_neighbour_fill(images: torch.Tensor, mask: torch.Tensor, train: torch.Tensor, *,
+                           neighbours: int = 0) -> torch.Tensor:
     """Hidden pixels copied from the training image closest (Euclidean) on the visible pixels. (B, C, H, W).
+
+    With ``neighbours`` = k >= 1, the k closest training images each lend their hidden pixels: (k, B, C, H, W),
+    the closest first (ties go to the earlier training image, so the first equals the k = 0 result). Their
+    mean over the first axis is a single guess: the k-nearest-neighbour regression of the hidden pixels.
 
     See chapter 9.
     """
     hidden = _check_images_mask(images, mask)
     flat_train = _check_train(train, images)
+    if isinstance(neighbours, bool) or not isinstance(neighbours, int) or not 0 <= neighbours <= len(flat_train):
+        raise ValueError(f"neighbours must be an integer from 0 to the number of training images "
+                         f"{len(flat_train)}, got {neighbours!r}")
     flat = images.flatten(1)
-    nearest = torch.cdist(flat[:, ~hidden], flat_train[:, ~hidden]).argmin(1)  # (B,)
-    out = flat.clone()
-    out[:, hidden] = flat_train[nearest][:, hidden]
-    return out.reshape(images.shape)
+    distances = torch.cdist(flat[:, ~hidden], flat_train[:, ~hidden])  # (B, N)
+    if neighbours == 0:
+        nearest = distances.argmin(1)  # (B,)
+        out = flat.clone()
+        out[:, hidden] = flat_train[nearest][:, hidden]
+        return out.reshape(images.shape)
+    order = torch.sort(distances, dim=1, stable=True).indices[:, :neighbours].T  # (k, B), ties: the first, as argmin
+    out = flat.expand(neighbours, *flat.shape).clone()  # (k, B, D)
+    out[:, :, hidden] = flat_train[order][:, :, hidden]
+    return out.reshape(neighbours, *images.shape)
 
 
 def gaussian_conditional(images: torch.Tensor, mask: torch.Tensor, train: torch.Tensor, *, shrinkage: float = 0.01,

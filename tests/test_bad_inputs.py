@@ -847,6 +847,17 @@ _NCS = models.NoiseConditionalScore(2, (4,), generator=0)
 _NCE = models.NoiseConditionalEnergy(2, (4,), generator=0, dtype=F64)
 _X31 = {"wrong ndim value": _y(3, 1)[None]}
 
+INFERENCE += [  # chapter 9, written here because it takes a noise-conditional score
+    Spec("inpainting.inpaint_annealed", ebmlib.inpainting.inpaint_annealed,
+         {"score": GAUSS_SCORE, "y": _y(), "mask": torch.tensor([False, True]), "sigmas": SIG3, "steps": 2,
+          "step_size": 0.01},
+         tensors=("y",), skip={"y": {"wrong ndim value": torch.zeros(3, dtype=F64)}},
+         numbers={"mask": {"float": torch.zeros(2), "wrong shape": torch.zeros(3, dtype=torch.bool)},
+                                  "sigmas": {"increasing": SIG3.flip(0), "negative": -SIG3}, "steps": STEPS,
+                                  "step_size": POSITIVE, "samples": {"zero": 0, "float": 1.5}, "generator": GENERATOR},
+         extra=(("score: not callable", {"score": None}, expects("score")),)),
+]
+
 LOSSES += [
     Spec("schedules.geometric_sigmas", schedules.geometric_sigmas, {"sigma_max": 1.0, "sigma_min": 0.1, "n": 3},
          numbers={"sigma_max": POSITIVE, "sigma_min": POSITIVE, "n": {"one": 1, "float": 2.5, "bool": True, "string": "3"}},
@@ -918,6 +929,7 @@ METRICS += [
          tensors=("images", "train"), skip=_IMG_SKIP, extra=_IMG_BAD_MASKS),
     Spec("baselines.nearest_neighbour_fill", baselines.nearest_neighbour_fill,
          {"images": _IMG, "mask": _IMG_MASK, "train": _IMG}, tensors=("images", "train"), skip=_IMG_SKIP,
+         numbers={"neighbours": {"negative": -1, "float": 1.5, "bool": True, "more than train": 10**6}},
          extra=_IMG_BAD_MASKS),
     Spec("baselines.gaussian_conditional", baselines.gaussian_conditional,
          {"images": _IMG, "mask": _IMG_MASK, "train": _IMG}, tensors=("images", "train"), skip=_IMG_SKIP,

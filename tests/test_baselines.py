@@ -101,6 +101,26 @@ def test_nearest_neighbour_and_mean_imputation_by_brute_force():
         assert torch.equal(nn_fill[b].reshape(-1)[~u], test[b].reshape(-1)[~u])
 
 
+def test_k_nearest_neighbours_by_brute_force():
+    train, test = _data(5, 30), _data(6, 4)
+    fills = baselines.nearest_neighbour_fill(test, MASK, train, neighbours=3)
+    assert fills.shape == (3, *test.shape)
+    assert torch.equal(fills[0], baselines.nearest_neighbour_fill(test, MASK, train))
+    u = MASK.reshape(-1)
+    for b in range(4):
+        d = np.array([float(((test[b].reshape(-1)[~u] - t.reshape(-1)[~u]) ** 2).sum()) for t in train])
+        for rank, i in enumerate(np.argsort(d, kind="stable")[:3]):
+            assert torch.equal(fills[rank, b].reshape(-1)[u], train[int(i)].reshape(-1)[u])
+            assert torch.equal(fills[rank, b].reshape(-1)[~u], test[b].reshape(-1)[~u])
+
+
+def test_k_nearest_neighbours_break_ties_like_argmin():
+    train = torch.zeros(4, 1, 4, 4, dtype=torch.float64)
+    train[:, 0, 2:, :] = torch.arange(4.0, dtype=torch.float64)[:, None, None]  # same visible pixels, hidden differ
+    fills = baselines.nearest_neighbour_fill(train[:1], MASK, train, neighbours=4)
+    assert [float(f[0, 0, 3, 0]) for f in fills] == [0.0, 1.0, 2.0, 3.0]
+
+
 def test_ood_scores_against_scipy():
     train, test = _data(7), _data(8, 5)
     scores = baselines.ood_baseline_scores(train, test, shrinkage=0.01)

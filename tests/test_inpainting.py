@@ -4,6 +4,8 @@ import pytest
 import torch
 
 from ebmlib import inpaint
+from ebmlib.inpainting import inpaint_annealed
+from ebmlib.schedules import geometric_sigmas
 from ebmlib.models import ConvEnergy
 
 D = torch.float64
@@ -84,3 +86,39 @@ def test_bad_inputs(kwargs, match):
             "mask": torch.ones(1, 1, 8, 8, dtype=torch.bool), "steps": 2, "step_size": 0.1, **kwargs}
     with pytest.raises((ValueError, TypeError), match=match):
         inpaint(**args)
+
+
+# --- inpaint_annealed: sampled completions with a noise-conditional score ---------------------------------
+
+_S = torch.tensor([[1.0, 0.8], [0.8, 1.0]], dtype=torch.float64)
+
+
+def _blurred_gaussian_score(y, sigma):  # the exact score of N(0, S) blurred by N(0, sigma^2 I)
+    precision = torch.linalg.inv(_S[None] + sigma[:, None, None] ** 2 * torch.eye(2, dtype=torch.float64))
+    return -(precision @ y[:, :, None])[:, :, 0]
+
+
+def test_inpaint_annealed_samples_the_gaussian_conditional():
+    # y_1 = 1 known: the conditional of y_2 is N(0.8, 1 - 0.8^2) in closed form
+    y = torch.tensor([[1.0, 0.0]], dtype=torch.float64).expand(20000, 2)
+    out = inpaint_annealed(_blurred_gaussian_score, y, torch.tensor([False, True]),
+                           sigmas=geometric_sigmas(2.0, 0.01, 20, dtype=torch.float64), steps=50, step_size=1e-4,
+                           generator=0)
+    assert out.shape == (1, 20000, 2)
+    assert torch.equal(out[0, :, 0], y[:, 0])  # the known pixel comes back exactly
+    assert float(out[0, :, 1].mean()) == pytest.approx(0.8, abs=0.02)
+    assert float(out[0, :, 1].var()) == pytest.approx(0.36, rel=0.05)
+
+
+def test_inpaint_annealed_shapes_seeds_and_known_pixels():
+    y = torch.rand(3, 2, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    mask = torch.tensor([False, True])
+    kw = dict(sigmas=geometric_sigmas(1.0, 0.1, 3, dtype=torch.float64), steps=2, step_size=1e-2, samples=4)
+    state = torch.get_rng_state()
+    a = inpaint_annealed(_blurred_gaussian_score, y, mask, generator=5, **kw)
+    b = inpaint_annealed(_blurred_gaussian_score, y, mask, generator=5, **kw)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert a.shape == (4, 3, 2) and torch.equal(a, b)
+    assert not torch.equal(a, inpaint_annealed(_blurred_gaussian_score, y, mask, generator=6, **kw))
+    assert torch.equal(a[:, :, 0], y[:, 0].expand(4, 3))
+    assert not torch.equal(a[0], a[1])  # the k completions differ
